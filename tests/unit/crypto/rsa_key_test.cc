@@ -1,0 +1,684 @@
+#include "crypto/rsa_key.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "crypto/digest.h"
+#include "support/fixtures.h"
+#include "support/run_command.h"
+#include "support/temp_dir.h"
+#include "util/encoding.h"
+#include "util/file_io.h"
+
+namespace apkd::crypto {
+namespace {
+
+using ::apkd::testing::CommandResult;
+using ::apkd::testing::RunCommand;
+using ::apkd::testing::ShellQuote;
+using ::apkd::testing::TempDir;
+
+constexpr int kTestBits = 2048;
+constexpr size_t kTestSignatureSize = 256;
+
+constexpr DigestAlgorithm kAllAlgorithms[] = {DigestAlgorithm::kSha1, DigestAlgorithm::kSha256,
+                                              DigestAlgorithm::kSha512};
+
+const char* OpensslDigestFlag(DigestAlgorithm algorithm) {
+  switch (algorithm) {
+    case DigestAlgorithm::kSha1:
+      return "-sha1";
+    case DigestAlgorithm::kSha256:
+      return "-sha256";
+    case DigestAlgorithm::kSha512:
+      return "-sha512";
+  }
+  return "";
+}
+
+std::string ReadOrFail(const std::string& path) {
+  auto bytes = ReadFile(path);
+  EXPECT_TRUE(bytes.ok()) << path << ": " << (bytes.ok() ? "" : bytes.error().message());
+  return bytes.ok() ? *bytes : std::string();
+}
+
+// Runs an openssl command that must succeed; returns its combined output.
+std::string Openssl(const std::string& args) {
+  const CommandResult result = RunCommand("openssl " + args);
+  EXPECT_EQ(result.exit_code, 0) << "openssl " << args << "\n" << result.output;
+  return result.output;
+}
+
+std::string Lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string FlipBit(std::string data, size_t index) {
+  data[index] = static_cast<char>(data[index] ^ 0x01);
+  return data;
+}
+
+// Two keys generated once for the whole suite (RSA generation is the slow part).
+class RsaKeyTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto first = PrivateKey::Generate(kTestBits);
+    auto second = PrivateKey::Generate(kTestBits);
+    ASSERT_TRUE(first.ok()) << first.error().message();
+    ASSERT_TRUE(second.ok()) << second.error().message();
+    key_.emplace(std::move(first).value());
+    other_key_.emplace(std::move(second).value());
+  }
+  static void TearDownTestSuite() {
+    key_.reset();
+    other_key_.reset();
+  }
+
+  static const PrivateKey& key() { return *key_; }
+  static const PrivateKey& other_key() { return *other_key_; }
+
+  static std::optional<PrivateKey> key_;
+  static std::optional<PrivateKey> other_key_;
+};
+
+std::optional<PrivateKey> RsaKeyTest::key_;
+std::optional<PrivateKey> RsaKeyTest::other_key_;
+
+const std::string kMessage = "APKINDEX member #2 bytes \x1f\x8b\x08 and more";
+
+// --- Generation ---------------------------------------------------------------------------
+
+TEST_F(RsaKeyTest, GeneratedKeyHasRequestedSizeAndExponent) {
+  EXPECT_EQ(key().bits(), kTestBits);
+  const PublicKey pub = key().GetPublicKey();
+  EXPECT_EQ(pub.bits(), kTestBits);
+  EXPECT_EQ(pub.ExponentBytes(), std::string("\x01\x00\x01", 3));
+  const std::string modulus = pub.ModulusBytes();
+  ASSERT_EQ(modulus.size(), kTestSignatureSize);
+  EXPECT_NE(modulus[0], '\0');
+  EXPECT_NE(key().GetPublicKey().SpkiDer(), other_key().GetPublicKey().SpkiDer());
+}
+
+TEST(RsaKeyGenerateTest, RefusesSizesOutsideRange) {
+  for (const int bits : {-1, 0, 512, 1024, 2047, 8193, 16384}) {
+    auto key = PrivateKey::Generate(bits);
+    ASSERT_FALSE(key.ok()) << bits;
+    EXPECT_EQ(key.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(key.error().message().find(std::to_string(bits)), std::string::npos)
+        << key.error().message();
+  }
+}
+
+// --- Sign and verify ----------------------------------------------------------------------
+
+TEST_F(RsaKeyTest, SignVerifyRoundTripForAllDigests) {
+  const PublicKey pub = key().GetPublicKey();
+  for (const DigestAlgorithm algorithm : kAllAlgorithms) {
+    auto signature = key().Sign(algorithm, kMessage);
+    ASSERT_TRUE(signature.ok()) << signature.error().message();
+    EXPECT_EQ(signature->size(), kTestSignatureSize);
+    EXPECT_TRUE(pub.Verify(algorithm, kMessage, *signature).ok());
+    EXPECT_TRUE(pub.VerifyDigest(algorithm, Digest(algorithm, kMessage), *signature).ok());
+  }
+}
+
+TEST_F(RsaKeyTest, SignsEmptyInput) {
+  auto signature = key().Sign(DigestAlgorithm::kSha256, "");
+  ASSERT_TRUE(signature.ok());
+  EXPECT_TRUE(key().GetPublicKey().Verify(DigestAlgorithm::kSha256, "", *signature).ok());
+  EXPECT_FALSE(key().GetPublicKey().Verify(DigestAlgorithm::kSha256, "x", *signature).ok());
+}
+
+TEST_F(RsaKeyTest, SignDigestEqualsSign) {
+  // PKCS#1 v1.5 is deterministic, so both paths must produce the same bytes.
+  for (const DigestAlgorithm algorithm : kAllAlgorithms) {
+    auto whole = key().Sign(algorithm, kMessage);
+    auto precomputed = key().SignDigest(algorithm, Digest(algorithm, kMessage));
+    ASSERT_TRUE(whole.ok());
+    ASSERT_TRUE(precomputed.ok());
+    EXPECT_EQ(*whole, *precomputed);
+  }
+}
+
+TEST_F(RsaKeyTest, SignDigestChecksDigestLength) {
+  const std::string sha1 = Sha1(kMessage);
+  const std::string sha512 = Sha512(kMessage);
+  for (const auto& [algorithm, digest] : std::vector<std::pair<DigestAlgorithm, std::string>>{
+           {DigestAlgorithm::kSha256, sha1},
+           {DigestAlgorithm::kSha256, sha512},
+           {DigestAlgorithm::kSha1, Sha256(kMessage)},
+           {DigestAlgorithm::kSha512, ""},
+           {DigestAlgorithm::kSha256, std::string(33, 'x')}}) {
+    auto signature = key().SignDigest(algorithm, digest);
+    ASSERT_FALSE(signature.ok());
+    EXPECT_EQ(signature.error().code(), ErrorCode::kInvalidArgument);
+    const Status status =
+        key().GetPublicKey().VerifyDigest(algorithm, digest, std::string(256, 'x'));
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().code(), ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST_F(RsaKeyTest, TamperedDataFails) {
+  auto signature = key().Sign(DigestAlgorithm::kSha256, kMessage);
+  ASSERT_TRUE(signature.ok());
+  const PublicKey pub = key().GetPublicKey();
+  for (size_t i = 0; i < kMessage.size(); i += 5) {
+    const Status status = pub.Verify(DigestAlgorithm::kSha256, FlipBit(kMessage, i), *signature);
+    ASSERT_FALSE(status.ok()) << "flipped byte " << i;
+    EXPECT_EQ(status.error().code(), ErrorCode::kSignatureInvalid);
+  }
+  EXPECT_FALSE(pub.Verify(DigestAlgorithm::kSha256, kMessage + "x", *signature).ok());
+  EXPECT_FALSE(pub.Verify(DigestAlgorithm::kSha256, kMessage.substr(1), *signature).ok());
+}
+
+TEST_F(RsaKeyTest, TamperedSignatureFails) {
+  auto signature = key().Sign(DigestAlgorithm::kSha256, kMessage);
+  ASSERT_TRUE(signature.ok());
+  const PublicKey pub = key().GetPublicKey();
+  for (const size_t i : {size_t{0}, size_t{1}, size_t{100}, kTestSignatureSize - 1}) {
+    const Status status = pub.Verify(DigestAlgorithm::kSha256, kMessage, FlipBit(*signature, i));
+    ASSERT_FALSE(status.ok()) << "flipped byte " << i;
+    EXPECT_EQ(status.error().code(), ErrorCode::kSignatureInvalid);
+  }
+}
+
+TEST_F(RsaKeyTest, WrongLengthAndGarbageSignaturesFail) {
+  auto signature = key().Sign(DigestAlgorithm::kSha256, kMessage);
+  ASSERT_TRUE(signature.ok());
+  const PublicKey pub = key().GetPublicKey();
+  const std::vector<std::string> bad = {
+      "",
+      signature->substr(1),
+      *signature + '\0',
+      std::string(1, '\0') + *signature,
+      *signature + *signature,
+      std::string(kTestSignatureSize, '\0'),
+      std::string(kTestSignatureSize, '\xff'),  // larger than the modulus
+      pub.ModulusBytes(),                       // equal to the modulus
+      RandomBytes(kTestSignatureSize),
+      RandomBytes(512),
+      "not a signature",
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {
+    const Status status = pub.Verify(DigestAlgorithm::kSha256, kMessage, bad[i]);
+    ASSERT_FALSE(status.ok()) << "case " << i;
+    EXPECT_EQ(status.error().code(), ErrorCode::kSignatureInvalid) << "case " << i;
+  }
+}
+
+TEST_F(RsaKeyTest, WrongKeyFails) {
+  for (const DigestAlgorithm algorithm : kAllAlgorithms) {
+    auto signature = key().Sign(algorithm, kMessage);
+    ASSERT_TRUE(signature.ok());
+    const Status status = other_key().GetPublicKey().Verify(algorithm, kMessage, *signature);
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().code(), ErrorCode::kSignatureInvalid);
+  }
+}
+
+TEST_F(RsaKeyTest, WrongDigestAlgorithmFails) {
+  const PublicKey pub = key().GetPublicKey();
+  auto signature = key().Sign(DigestAlgorithm::kSha256, kMessage);
+  ASSERT_TRUE(signature.ok());
+  for (const DigestAlgorithm other : {DigestAlgorithm::kSha1, DigestAlgorithm::kSha512}) {
+    const Status status = pub.Verify(other, kMessage, *signature);
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().code(), ErrorCode::kSignatureInvalid);
+  }
+}
+
+TEST_F(RsaKeyTest, CopiesShareTheKey) {
+  const PrivateKey copy = key();  // NOLINT(performance-unnecessary-copy-initialization)
+  PrivateKey moved = PrivateKey(copy);
+  const PublicKey pub = moved.GetPublicKey();
+  const PublicKey pub_copy = pub;  // NOLINT(performance-unnecessary-copy-initialization)
+  auto signature = moved.Sign(DigestAlgorithm::kSha512, kMessage);
+  ASSERT_TRUE(signature.ok());
+  EXPECT_TRUE(key().GetPublicKey().Verify(DigestAlgorithm::kSha512, kMessage, *signature).ok());
+  EXPECT_TRUE(pub_copy.Verify(DigestAlgorithm::kSha512, kMessage, *signature).ok());
+  EXPECT_EQ(pub_copy.SpkiDer(), key().GetPublicKey().SpkiDer());
+}
+
+TEST_F(RsaKeyTest, SharedKeysWorkAcrossThreads) {
+  // One PrivateKey/PublicKey (and their copies) used concurrently, as a server's signer would be.
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 10;
+  const PublicKey pub = key().GetPublicKey();
+  std::vector<int> failures(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const PrivateKey local = key();
+      for (int round = 0; round < kRounds; ++round) {
+        const std::string message = kMessage + std::to_string(t * kRounds + round);
+        auto signature = local.Sign(DigestAlgorithm::kSha256, message);
+        if (!signature.ok() || !pub.Verify(DigestAlgorithm::kSha256, message, *signature).ok() ||
+            pub.Verify(DigestAlgorithm::kSha256, message + "!", *signature).ok()) {
+          ++failures[static_cast<size_t>(t)];
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(failures, std::vector<int>(kThreads, 0));
+}
+
+// --- PEM ----------------------------------------------------------------------------------
+
+TEST_F(RsaKeyTest, PrivatePemRoundTrip) {
+  const std::string pem = key().ToPem();
+  EXPECT_EQ(pem.rfind("-----BEGIN PRIVATE KEY-----\n", 0), 0U) << "must be unencrypted PKCS#8";
+  EXPECT_TRUE(pem.ends_with("-----END PRIVATE KEY-----\n"));
+  auto loaded = PrivateKey::FromPem(pem);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message();
+  EXPECT_EQ(loaded->bits(), kTestBits);
+  EXPECT_EQ(loaded->GetPublicKey().SpkiDer(), key().GetPublicKey().SpkiDer());
+  EXPECT_EQ(loaded->ToPem(), pem);
+  EXPECT_EQ(*loaded->Sign(DigestAlgorithm::kSha256, kMessage),
+            *key().Sign(DigestAlgorithm::kSha256, kMessage));
+}
+
+TEST_F(RsaKeyTest, PublicPemRoundTrip) {
+  const PublicKey pub = key().GetPublicKey();
+  const std::string pem = pub.ToPem();
+  EXPECT_EQ(pem.rfind("-----BEGIN PUBLIC KEY-----\n", 0), 0U);
+  EXPECT_TRUE(pem.ends_with("-----END PUBLIC KEY-----\n"));
+  auto loaded = PublicKey::FromPem(pem);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message();
+  EXPECT_EQ(loaded->SpkiDer(), pub.SpkiDer());
+  EXPECT_EQ(loaded->ModulusBytes(), pub.ModulusBytes());
+  EXPECT_EQ(loaded->ToPem(), pem);
+  auto signature = key().Sign(DigestAlgorithm::kSha256, kMessage);
+  ASSERT_TRUE(signature.ok());
+  EXPECT_TRUE(loaded->Verify(DigestAlgorithm::kSha256, kMessage, *signature).ok());
+}
+
+TEST_F(RsaKeyTest, PublicPemHasNoPrivateMaterial) {
+  const std::string pem = key().GetPublicKey().ToPem();
+  EXPECT_EQ(pem.find("PRIVATE"), std::string::npos);
+  EXPECT_FALSE(PrivateKey::FromPem(pem).ok());
+}
+
+TEST_F(RsaKeyTest, LoadsPkcs1PrivateKeyPem) {
+  const TempDir dir;
+  const std::string pkcs8 = dir.Write("key.pem", key().ToPem(), 0600);
+  const std::string pkcs1 = dir.File("key.pkcs1.pem");
+  Openssl("rsa -traditional -in " + ShellQuote(pkcs8) + " -out " + ShellQuote(pkcs1));
+  const std::string pem = ReadOrFail(pkcs1);
+  ASSERT_EQ(pem.rfind("-----BEGIN RSA PRIVATE KEY-----\n", 0), 0U) << pem.substr(0, 40);
+  auto loaded = PrivateKey::FromPem(pem);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message();
+  EXPECT_EQ(loaded->GetPublicKey().SpkiDer(), key().GetPublicKey().SpkiDer());
+  // Saving converts to PKCS#8.
+  EXPECT_EQ(loaded->ToPem(), key().ToPem());
+}
+
+TEST_F(RsaKeyTest, RefusesPkcs1PublicKeyWithConversionHint) {
+  const TempDir dir;
+  const std::string spki = dir.Write("key.pub", key().GetPublicKey().ToPem());
+  const std::string pkcs1 = dir.File("key.pkcs1.pub");
+  Openssl("rsa -pubin -in " + ShellQuote(spki) + " -RSAPublicKey_out -out " + ShellQuote(pkcs1));
+  const std::string pem = ReadOrFail(pkcs1);
+  ASSERT_EQ(pem.rfind("-----BEGIN RSA PUBLIC KEY-----\n", 0), 0U) << pem.substr(0, 40);
+  auto loaded = PublicKey::FromPem(pem);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(loaded.error().message().find("SubjectPublicKeyInfo"), std::string::npos)
+      << loaded.error().message();
+}
+
+TEST_F(RsaKeyTest, RefusesEncryptedPrivateKeys) {
+  const TempDir dir;
+  const std::string plain = dir.Write("key.pem", key().ToPem(), 0600);
+  const std::string pkcs8 = dir.File("enc8.pem");
+  const std::string legacy = dir.File("enc1.pem");
+  Openssl("pkey -in " + ShellQuote(plain) + " -aes256 -passout pass:hunter2 -out " +
+          ShellQuote(pkcs8));
+  Openssl("rsa -traditional -in " + ShellQuote(plain) + " -aes256 -passout pass:hunter2 -out " +
+          ShellQuote(legacy));
+  const std::string pkcs8_pem = ReadOrFail(pkcs8);
+  const std::string legacy_pem = ReadOrFail(legacy);
+  ASSERT_EQ(pkcs8_pem.rfind("-----BEGIN ENCRYPTED PRIVATE KEY-----", 0), 0U);
+  ASSERT_NE(legacy_pem.find("Proc-Type: 4,ENCRYPTED"), std::string::npos);
+  for (const std::string& pem : {pkcs8_pem, legacy_pem}) {
+    auto loaded = PrivateKey::FromPem(pem);
+    ASSERT_FALSE(loaded.ok());
+    EXPECT_EQ(loaded.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(loaded.error().message().find("encrypted"), std::string::npos)
+        << loaded.error().message();
+    // The message never echoes key material.
+    EXPECT_EQ(loaded.error().message().find(pem.substr(pem.find('\n') + 1, 16)), std::string::npos);
+  }
+}
+
+TEST_F(RsaKeyTest, RefusesNonRsaKeys) {
+  const TempDir dir;
+  for (const std::string algorithm : {"EC -pkeyopt ec_paramgen_curve:P-256", "ED25519"}) {
+    SCOPED_TRACE(algorithm);
+    const std::string priv = dir.File("other.pem");
+    const std::string pub = dir.File("other.pub");
+    Openssl("genpkey -algorithm " + algorithm + " -out " + ShellQuote(priv));
+    Openssl("pkey -in " + ShellQuote(priv) + " -pubout -out " + ShellQuote(pub));
+    auto loaded_priv = PrivateKey::FromPem(ReadOrFail(priv));
+    ASSERT_FALSE(loaded_priv.ok());
+    EXPECT_EQ(loaded_priv.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(loaded_priv.error().message().find("RSA"), std::string::npos)
+        << loaded_priv.error().message();
+    auto loaded_pub = PublicKey::FromPem(ReadOrFail(pub));
+    ASSERT_FALSE(loaded_pub.ok());
+    EXPECT_EQ(loaded_pub.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(loaded_pub.error().message().find("RSA"), std::string::npos)
+        << loaded_pub.error().message();
+  }
+}
+
+TEST_F(RsaKeyTest, RefusesGarbagePem) {
+  const std::string priv_pem = key().ToPem();
+  const std::string pub_pem = key().GetPublicKey().ToPem();
+  const std::vector<std::string> garbage = {
+      "",
+      "hello",
+      std::string(100, '\0'),
+      "-----BEGIN PRIVATE KEY-----\nnot base64 !!\n-----END PRIVATE KEY-----\n",
+      "-----BEGIN PUBLIC KEY-----\nnot base64 !!\n-----END PUBLIC KEY-----\n",
+      "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+      "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+      "-----BEGIN PRIVATE KEY-----\n",
+      priv_pem.substr(0, priv_pem.size() / 2),
+      pub_pem.substr(0, pub_pem.size() / 2),
+      priv_pem.substr(0, priv_pem.size() - 27),  // END line missing
+      std::string(2 << 20, 'A'),                 // oversize
+  };
+  for (size_t i = 0; i < garbage.size(); ++i) {
+    auto priv = PrivateKey::FromPem(garbage[i]);
+    ASSERT_FALSE(priv.ok()) << "case " << i;
+    EXPECT_EQ(priv.error().code(), ErrorCode::kInvalidArgument) << "case " << i;
+    auto pub = PublicKey::FromPem(garbage[i]);
+    ASSERT_FALSE(pub.ok()) << "case " << i;
+    EXPECT_EQ(pub.error().code(), ErrorCode::kInvalidArgument) << "case " << i;
+  }
+}
+
+TEST_F(RsaKeyTest, CorruptedPemBodyNeverLoadsAsTheSameKey) {
+  // Change one base64 character in the middle of the body: either the DER no longer parses or
+  // (rarely) it parses to a different key; it must never crash or yield the original key.
+  const std::string pub_pem = key().GetPublicKey().ToPem();
+  for (size_t pos = 40; pos < pub_pem.size() - 40; pos += 23) {
+    if (pub_pem[pos] == '\n') {
+      continue;
+    }
+    std::string corrupted = pub_pem;
+    corrupted[pos] = corrupted[pos] == 'A' ? 'B' : 'A';
+    auto loaded = PublicKey::FromPem(corrupted);
+    if (loaded.ok()) {
+      EXPECT_NE(loaded->SpkiDer(), key().GetPublicKey().SpkiDer()) << pos;
+    }
+  }
+  const std::string priv_pem = key().ToPem();
+  for (size_t pos = 40; pos < priv_pem.size() - 40; pos += 97) {
+    if (priv_pem[pos] == '\n') {
+      continue;
+    }
+    std::string corrupted = priv_pem;
+    corrupted[pos] = corrupted[pos] == 'A' ? 'B' : 'A';
+    auto loaded = PrivateKey::FromPem(corrupted);
+    if (loaded.ok()) {
+      // Some private fields (CRT parameters) are not cross-checked on load; the key must
+      // still be usable without crashing.
+      (void)loaded->Sign(DigestAlgorithm::kSha256, kMessage);
+    }
+  }
+}
+
+TEST_F(RsaKeyTest, PublicAndPrivateLoadersRejectEachOthersInput) {
+  auto pub_as_priv = PrivateKey::FromPem(key().GetPublicKey().ToPem());
+  ASSERT_FALSE(pub_as_priv.ok());
+  EXPECT_NE(pub_as_priv.error().message().find("public key"), std::string::npos);
+  auto priv_as_pub = PublicKey::FromPem(key().ToPem());
+  ASSERT_FALSE(priv_as_pub.ok());
+  EXPECT_NE(priv_as_pub.error().message().find("private key"), std::string::npos);
+  // Error messages never contain key material.
+  EXPECT_EQ(priv_as_pub.error().message().find("MII"), std::string::npos);
+}
+
+TEST_F(RsaKeyTest, PemWithSurroundingTextLoads) {
+  const std::string pem = "comment line\n" + key().GetPublicKey().ToPem() + "trailer\n";
+  auto loaded = PublicKey::FromPem(pem);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message();
+  EXPECT_EQ(loaded->SpkiDer(), key().GetPublicKey().SpkiDer());
+}
+
+// --- Cross-checks with the openssl command-line tool --------------------------------------
+
+TEST_F(RsaKeyTest, SpkiDerAndKeyIdMatchOpensslCli) {
+  const TempDir dir;
+  const std::string pub = dir.Write("key.pub", key().GetPublicKey().ToPem());
+  const std::string der = dir.File("key.der");
+  Openssl("pkey -pubin -in " + ShellQuote(pub) + " -outform DER -out " + ShellQuote(der));
+  EXPECT_EQ(key().GetPublicKey().SpkiDer(), ReadOrFail(der));
+
+  const CommandResult sum =
+      RunCommand("openssl pkey -pubin -in " + ShellQuote(pub) + " -outform DER | sha256sum");
+  ASSERT_EQ(sum.exit_code, 0) << sum.output;
+  ASSERT_GE(sum.output.size(), 64U);
+  const std::string expected_hex = sum.output.substr(0, 64);
+  const std::string id = KeyIdFor("acme", key().GetPublicKey());
+  EXPECT_EQ(id, "acme-" + expected_hex);
+  EXPECT_EQ(id.size(), 5U + 64U);
+  EXPECT_EQ(id, Lowercase(id));
+  EXPECT_NE(KeyIdFor("acme", other_key().GetPublicKey()), id);
+}
+
+TEST_F(RsaKeyTest, ModulusMatchesOpensslCli) {
+  const TempDir dir;
+  const std::string pub = dir.Write("key.pub", key().GetPublicKey().ToPem());
+  const std::string output = Openssl("rsa -pubin -in " + ShellQuote(pub) + " -noout -modulus");
+  ASSERT_EQ(output.rfind("Modulus=", 0), 0U) << output;
+  std::string hex = output.substr(8);
+  while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) {
+    hex.pop_back();
+  }
+  EXPECT_EQ(HexEncode(key().GetPublicKey().ModulusBytes()), Lowercase(hex));
+}
+
+TEST_F(RsaKeyTest, OurSignaturesVerifyWithOpensslCli) {
+  const TempDir dir;
+  const std::string pub = dir.Write("key.pub", key().GetPublicKey().ToPem());
+  const std::string data = dir.Write("data", kMessage);
+  const std::string tampered = dir.Write("tampered", kMessage + ".");
+  for (const DigestAlgorithm algorithm : kAllAlgorithms) {
+    SCOPED_TRACE(OpensslDigestFlag(algorithm));
+    auto signature = key().Sign(algorithm, kMessage);
+    ASSERT_TRUE(signature.ok());
+    const std::string sig = dir.Write("sig", *signature);
+    const std::string verify = std::string("openssl dgst ") + OpensslDigestFlag(algorithm) +
+                               " -verify " + ShellQuote(pub) + " -signature " + ShellQuote(sig) +
+                               " ";
+    const CommandResult good = RunCommand(verify + ShellQuote(data));
+    EXPECT_EQ(good.exit_code, 0) << good.output;
+    EXPECT_NE(good.output.find("Verified OK"), std::string::npos) << good.output;
+    const CommandResult bad = RunCommand(verify + ShellQuote(tampered));
+    EXPECT_NE(bad.exit_code, 0) << bad.output;
+  }
+}
+
+TEST_F(RsaKeyTest, OpensslCliSignaturesVerifyWithUs) {
+  const TempDir dir;
+  const std::string priv = dir.Write("key.pem", key().ToPem(), 0600);
+  const std::string data = dir.Write("data", kMessage);
+  const PublicKey pub = key().GetPublicKey();
+  for (const DigestAlgorithm algorithm : kAllAlgorithms) {
+    SCOPED_TRACE(OpensslDigestFlag(algorithm));
+    const std::string sig = dir.File("sig");
+    Openssl(std::string("dgst ") + OpensslDigestFlag(algorithm) + " -sign " + ShellQuote(priv) +
+            " -out " + ShellQuote(sig) + " " + ShellQuote(data));
+    const std::string signature = ReadOrFail(sig);
+    EXPECT_EQ(signature.size(), kTestSignatureSize);
+    EXPECT_TRUE(pub.Verify(algorithm, kMessage, signature).ok());
+    EXPECT_EQ(signature, *key().Sign(algorithm, kMessage));  // PKCS#1 v1.5 is deterministic
+    EXPECT_FALSE(other_key().GetPublicKey().Verify(algorithm, kMessage, signature).ok());
+  }
+}
+
+// --- Real keys and signed indexes from abuild, melange and apk.cgr.dev --------------------
+
+constexpr const char* kChainguardKey =
+    "chainguard-signed/keys/"
+    "chainguard-0106f58bac88057c2ff5c2829850df492717a876ed700443550353c7ab23f5a0.rsa.pub";
+
+const char* const kFixtureKeys[] = {
+    "rsa256-signed/test-rsa256.rsa.pub",
+    "private-packages/private_pkg_key.rsa.pub",
+    "melange-built/melange.rsa.pub",
+    "alpine-3.16/keys/alpine-devel@lists.alpinelinux.org-4a6a0840.rsa.pub",
+    kChainguardKey,
+};
+
+TEST(RsaKeyFixtureTest, RealPublicKeysLoad) {
+  APKD_REQUIRE_FIXTURES();
+  for (const char* relative : kFixtureKeys) {
+    SCOPED_TRACE(relative);
+    const std::string pem = ::apkd::testing::ReadFixture(relative);
+    auto key = PublicKey::FromPem(pem);
+    ASSERT_TRUE(key.ok()) << key.error().message();
+    EXPECT_TRUE(key->bits() == 2048 || key->bits() == 4096) << key->bits();
+    EXPECT_EQ(key->ExponentBytes(), std::string("\x01\x00\x01", 3));
+
+    const CommandResult sum =
+        RunCommand("openssl pkey -pubin -in " + ShellQuote(::apkd::testing::Fixture(relative)) +
+                   " -outform DER | sha256sum");
+    ASSERT_EQ(sum.exit_code, 0) << sum.output;
+    EXPECT_EQ(KeyIdFor("k", *key), "k-" + sum.output.substr(0, 64));
+  }
+}
+
+// The first entry of gzip member #1 of a v2 index: `.SIGN.<ALG>.<keyname>` and its body.
+struct IndexSignature {
+  std::string entry_name;
+  std::string signature;
+};
+
+std::optional<IndexSignature> ReadIndexSignature(const std::string& index_path) {
+  const TempDir dir;
+  const std::string tar = dir.File("index.tar");
+  const CommandResult unzip =
+      RunCommand("gzip -dc < " + ShellQuote(index_path) + " > " + ShellQuote(tar));
+  EXPECT_EQ(unzip.exit_code, 0) << unzip.output;
+  const std::string bytes = ReadOrFail(tar);
+  constexpr size_t kBlock = 512;
+  if (bytes.size() < kBlock) {
+    return std::nullopt;
+  }
+  IndexSignature out;
+  out.entry_name = bytes.substr(0, bytes.find('\0'));
+  size_t size = 0;
+  for (size_t i = 124; i < 136 && bytes[i] >= '0' && bytes[i] <= '7'; ++i) {
+    size = size * 8 + static_cast<size_t>(bytes[i] - '0');
+  }
+  if (bytes.size() < kBlock + size) {
+    return std::nullopt;
+  }
+  out.signature = bytes.substr(kBlock, size);
+  return out;
+}
+
+// Offsets (> 0) where another gzip member could start: the signed bytes run from there to EOF.
+std::vector<size_t> GzipMemberCandidates(const std::string& file) {
+  std::vector<size_t> out;
+  for (size_t pos = file.find("\x1f\x8b\x08", 1); pos != std::string::npos;
+       pos = file.find("\x1f\x8b\x08", pos + 1)) {
+    out.push_back(pos);
+  }
+  return out;
+}
+
+// How many candidate member boundaries give bytes whose signature verifies with `key`.
+int CountVerifyingSplits(const std::string& index_relative, const std::string& key_relative,
+                         DigestAlgorithm algorithm, std::string_view expected_prefix) {
+  const std::string index_path = ::apkd::testing::Fixture(index_relative);
+  const std::optional<IndexSignature> sig = ReadIndexSignature(index_path);
+  EXPECT_TRUE(sig.has_value());
+  if (!sig) {
+    return -1;
+  }
+  EXPECT_EQ(sig->entry_name.rfind(expected_prefix, 0), 0U) << sig->entry_name;
+  auto key = PublicKey::FromPem(::apkd::testing::ReadFixture(key_relative));
+  EXPECT_TRUE(key.ok());
+  if (!key.ok()) {
+    return -1;
+  }
+  const std::string file = ReadOrFail(index_path);
+  int verified = 0;
+  for (const size_t start : GzipMemberCandidates(file)) {
+    const Status status =
+        key->Verify(algorithm, std::string_view(file).substr(start), sig->signature);
+    if (status.ok()) {
+      ++verified;
+    } else {
+      EXPECT_EQ(status.error().code(), ErrorCode::kSignatureInvalid);
+    }
+  }
+  return verified;
+}
+
+TEST(RsaKeyFixtureTest, VerifiesRealIndexSignatures) {
+  APKD_REQUIRE_FIXTURES();
+  EXPECT_EQ(
+      CountVerifyingSplits("rsa256-signed/APKINDEX.tar.gz", "rsa256-signed/test-rsa256.rsa.pub",
+                           DigestAlgorithm::kSha256, ".SIGN.RSA256.test-rsa256.rsa.pub"),
+      1);
+  EXPECT_EQ(
+      CountVerifyingSplits("melange-built/x86_64/APKINDEX.tar.gz", "melange-built/melange.rsa.pub",
+                           DigestAlgorithm::kSha256, ".SIGN.RSA256.melange.rsa.pub"),
+      1);
+  EXPECT_EQ(CountVerifyingSplits("private-packages/x86_64/APKINDEX.tar.gz",
+                                 "private-packages/private_pkg_key.rsa.pub", DigestAlgorithm::kSha1,
+                                 ".SIGN.RSA.private_pkg_key.rsa.pub"),
+            1);
+  EXPECT_EQ(CountVerifyingSplits("chainguard-signed/APKINDEX.tar.gz", kChainguardKey,
+                                 DigestAlgorithm::kSha256, ".SIGN.RSA256.chainguard-0106f58b"),
+            1);
+}
+
+TEST(RsaKeyFixtureTest, RealIndexWithWrongKeyFails) {
+  APKD_REQUIRE_FIXTURES();
+  // Other real 4096-bit keys: same signature size, different key.
+  for (const char* wrong_key :
+       {"melange-built/melange.rsa.pub", "private-packages/private_pkg_key.rsa.pub"}) {
+    SCOPED_TRACE(wrong_key);
+    EXPECT_EQ(CountVerifyingSplits("rsa256-signed/APKINDEX.tar.gz", wrong_key,
+                                   DigestAlgorithm::kSha256, ".SIGN.RSA256.test-rsa256.rsa.pub"),
+              0);
+  }
+  // Signed by the Alpine key ...-6165ee59 (4096-bit); ...-4a6a0840 is a real 2048-bit Alpine key
+  // that did not sign it.
+  EXPECT_EQ(CountVerifyingSplits(
+                "alpine-3.16/x86_64/APKINDEX.tar.gz",
+                "alpine-3.16/keys/alpine-devel@lists.alpinelinux.org-4a6a0840.rsa.pub",
+                DigestAlgorithm::kSha1, ".SIGN.RSA.alpine-devel@lists.alpinelinux.org-6165ee59"),
+            0);
+  // Right key, wrong digest: an RSA256 signature checked as SHA-1 or SHA-512.
+  for (const DigestAlgorithm algorithm : {DigestAlgorithm::kSha1, DigestAlgorithm::kSha512}) {
+    EXPECT_EQ(
+        CountVerifyingSplits("rsa256-signed/APKINDEX.tar.gz", "rsa256-signed/test-rsa256.rsa.pub",
+                             algorithm, ".SIGN.RSA256.test-rsa256.rsa.pub"),
+        0);
+  }
+}
+
+}  // namespace
+}  // namespace apkd::crypto
