@@ -1,5 +1,5 @@
-// Version grammars and orderings of apk 3.0.6, apk 2.14 and apko, re-implemented from their
-// documented behaviour (apk-protocol §6). Each client is modelled by its own small tokenizer so
+// Version grammars and orderings of apk 3.0.6, apk 2.14 and apko (apk-protocol §6), written from
+// a reading of each client's version code. Each client is modelled by its own small tokenizer so
 // that invalid input is ordered exactly as that client would order it.
 #include "format/version.h"
 
@@ -7,7 +7,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -107,14 +106,16 @@ class Apk3Tokenizer {
     ParseNumber(Issue3::kNoLeadingNumber);
   }
 
-  Tok3 type() const { return type_; }
-  std::string_view text() const { return text_; }
-  uint64_t number() const { return number_; }
-  size_t suffix() const { return suffix_; }
-  Issue3 issue() const { return issue_; }
-  size_t issue_offset() const { return issue_offset_; }
+  [[nodiscard]] Tok3 Type() const { return type_; }
+  [[nodiscard]] std::string_view Text() const { return text_; }
+  [[nodiscard]] uint64_t Number() const { return number_; }
+  [[nodiscard]] size_t Suffix() const { return suffix_; }
+  [[nodiscard]] Issue3 Issue() const { return issue_; }
+  [[nodiscard]] size_t IssueOffset() const { return issue_offset_; }
 
-  bool IsPreReleaseSuffix() const { return type_ == Tok3::kSuffix && suffix_ < kSuffixNone; }
+  [[nodiscard]] bool IsPreReleaseSuffix() const {
+    return type_ == Tok3::kSuffix && suffix_ < kSuffixNone;
+  }
 
   void Next() {
     if (rest_.empty()) {
@@ -263,33 +264,33 @@ strong_ordering Order(T a, T b) {
 }
 
 strong_ordering CompareApk3Tokens(const Apk3Tokenizer& a, const Apk3Tokenizer& b) {
-  switch (a.type()) {
+  switch (a.Type()) {
     case Tok3::kDigit:
-      if (a.text().front() == '0' || b.text().front() == '0') {
-        return FromSign(a.text().compare(b.text()));  // byte-wise, shorter first
+      if (a.Text().front() == '0' || b.Text().front() == '0') {
+        return FromSign(a.Text().compare(b.Text()));  // byte-wise, shorter first
       }
-      return Order(a.number(), b.number());
+      return Order(a.Number(), b.Number());
     case Tok3::kInitial:
     case Tok3::kSuffixNo:
     case Tok3::kRevision:
-      return Order(a.number(), b.number());
+      return Order(a.Number(), b.Number());
     case Tok3::kLetter:
-      return Order(static_cast<unsigned char>(a.text().front()),
-                   static_cast<unsigned char>(b.text().front()));
+      return Order(static_cast<unsigned char>(a.Text().front()),
+                   static_cast<unsigned char>(b.Text().front()));
     case Tok3::kSuffix:
-      return Order(a.suffix(), b.suffix());
+      return Order(a.Suffix(), b.Suffix());
     default:
-      return FromSign(a.text().compare(b.text()));
+      return FromSign(a.Text().compare(b.Text()));
   }
 }
 
 std::string DescribeApk3Issue(std::string_view version) {
   Apk3Tokenizer t(version);
   t.Validate();
-  const size_t at = t.issue_offset();
+  const size_t at = t.IssueOffset();
   const std::string where = " at offset " + std::to_string(at);
   const std::string ch = at < version.size() ? Quoted(version.substr(at, 1)) : "end of string";
-  switch (t.issue()) {
+  switch (t.Issue()) {
     case Issue3::kNone:
       return "valid";
     case Issue3::kNoLeadingNumber:
@@ -305,8 +306,7 @@ std::string DescribeApk3Issue(std::string_view version) {
     case Issue3::kMisplacedSuffix:
       return "suffix" + where + " cannot follow a hash or revision";
     case Issue3::kUnknownSuffix:
-      return "unknown suffix" + where +
-             " (allowed: _alpha _beta _pre _rc _cvs _svn _git _hg _p)";
+      return "unknown suffix" + where + " (allowed: _alpha _beta _pre _rc _cvs _svn _git _hg _p)";
     case Issue3::kMisplacedHash:
       return "'~'" + where + " cannot follow a hash or revision";
     case Issue3::kEmptyHash:
@@ -328,7 +328,16 @@ std::string DescribeApk3Issue(std::string_view version) {
 // a '.' number starting with zeros yields a negative "zero count" token first, and a number of
 // 18 or more digits is invalid. Values are int64; an invalid token has the value -1.
 
-enum class Tok2 { kInvalid = -1, kDigitOrZero, kDigit, kLetter, kSuffix, kSuffixNo, kRevision, kEnd };
+enum class Tok2 {
+  kInvalid = -1,
+  kDigitOrZero,
+  kDigit,
+  kLetter,
+  kSuffix,
+  kSuffixNo,
+  kRevision,
+  kEnd
+};
 
 constexpr size_t kApk2MaxDigits = 17;
 constexpr std::array<std::string_view, 4> kApk2PreSuffixes = {"alpha", "beta", "pre", "rc"};
@@ -338,8 +347,8 @@ class Apk2Cursor {
  public:
   explicit Apk2Cursor(std::string_view version) : rest_(version) {}
 
-  Tok2 type() const { return type_; }
-  bool Done() const { return type_ == Tok2::kEnd || type_ == Tok2::kInvalid; }
+  [[nodiscard]] Tok2 Type() const { return type_; }
+  [[nodiscard]] bool Done() const { return type_ == Tok2::kEnd || type_ == Tok2::kInvalid; }
 
   // Returns the value of the current token and moves to the next one.
   int64_t Pull() {
@@ -558,7 +567,7 @@ std::optional<ApkoVersion> ParseApko(std::string_view rest) {
     v.numbers.push_back(number);
   }
   if (!rest.empty() && IsLower(rest.front())) {
-    v.letter = rest.front();
+    v.letter = static_cast<unsigned char>(rest.front());
     rest.remove_prefix(1);
   }
   if (!ParseApkoSuffixes(rest, v) || !rest.empty()) {
@@ -580,11 +589,11 @@ strong_ordering CompareApko(const ApkoVersion& a, const ApkoVersion& b) {
   const int a_pre = a.pre == 0 ? kApkoPreNone : a.pre;
   const int b_pre = b.pre == 0 ? kApkoPreNone : b.pre;
   const std::array<std::pair<int64_t, int64_t>, 6> fields = {{{a.letter, b.letter},
-                                                             {a_pre, b_pre},
-                                                             {a.pre_number, b.pre_number},
-                                                             {a.post, b.post},
-                                                             {a.post_number, b.post_number},
-                                                             {a.revision, b.revision}}};
+                                                              {a_pre, b_pre},
+                                                              {a.pre_number, b.pre_number},
+                                                              {a.post, b.post},
+                                                              {a.post_number, b.post_number},
+                                                              {a.revision, b.revision}}};
   for (const auto& [x, y] : fields) {
     if (x != y) {
       return x <=> y;
@@ -809,7 +818,7 @@ bool IsValidApk2Version(std::string_view version) {
   while (!cursor.Done()) {
     cursor.Pull();
   }
-  return cursor.type() == Tok2::kEnd;
+  return cursor.Type() == Tok2::kEnd;
 }
 
 bool IsValidApkoVersion(std::string_view version) { return ParseApko(version).has_value(); }
@@ -821,7 +830,7 @@ bool IsSafeProfileVersion(std::string_view version) {
 strong_ordering CompareVersions(std::string_view a, std::string_view b) {
   Apk3Tokenizer ta(a);
   Apk3Tokenizer tb(b);
-  while (ta.type() == tb.type() && ta.type() < Tok3::kEnd) {
+  while (ta.Type() == tb.Type() && ta.Type() < Tok3::kEnd) {
     const strong_ordering r = CompareApk3Tokens(ta, tb);
     if (r != strong_ordering::equal) {
       return r;
@@ -829,7 +838,7 @@ strong_ordering CompareVersions(std::string_view a, std::string_view b) {
     ta.Next();
     tb.Next();
   }
-  if (ta.type() == tb.type()) {
+  if (ta.Type() == tb.Type()) {
     return strong_ordering::equal;
   }
   // The longer version is greater, unless it continues with a pre-release suffix.
@@ -839,7 +848,7 @@ strong_ordering CompareVersions(std::string_view a, std::string_view b) {
   if (tb.IsPreReleaseSuffix()) {
     return strong_ordering::greater;
   }
-  return tb.type() <=> ta.type();
+  return tb.Type() <=> ta.Type();
 }
 
 strong_ordering CompareVersionsApk2(std::string_view a, std::string_view b) {
@@ -847,24 +856,24 @@ strong_ordering CompareVersionsApk2(std::string_view a, std::string_view b) {
   Apk2Cursor cb(b);
   int64_t av = 0;
   int64_t bv = 0;
-  while (ca.type() == cb.type() && !ca.Done() && av == bv) {
+  while (ca.Type() == cb.Type() && !ca.Done() && av == bv) {
     av = ca.Pull();
     bv = cb.Pull();
   }
   if (av != bv) {
     return av <=> bv;
   }
-  if (ca.type() == cb.type()) {
+  if (ca.Type() == cb.Type()) {
     return strong_ordering::equal;
   }
   // A pending pre-release suffix makes its side smaller (an unknown suffix also counts: -1).
-  if (ca.type() == Tok2::kSuffix && Apk2Cursor(ca).Pull() < 0) {
+  if (ca.Type() == Tok2::kSuffix && Apk2Cursor(ca).Pull() < 0) {
     return strong_ordering::less;
   }
-  if (cb.type() == Tok2::kSuffix && Apk2Cursor(cb).Pull() < 0) {
+  if (cb.Type() == Tok2::kSuffix && Apk2Cursor(cb).Pull() < 0) {
     return strong_ordering::greater;
   }
-  return cb.type() <=> ca.type();
+  return cb.Type() <=> ca.Type();
 }
 
 std::optional<strong_ordering> CompareVersionsApko(std::string_view a, std::string_view b) {
@@ -872,10 +881,10 @@ std::optional<strong_ordering> CompareVersionsApko(std::string_view a, std::stri
 }
 
 std::string_view OrderSymbol(strong_ordering order) {
-  if (order < 0) {
+  if (std::is_lt(order)) {
     return "<";
   }
-  return order > 0 ? ">" : "=";
+  return std::is_gt(order) ? ">" : "=";
 }
 
 VersionReport ValidateVersion(std::string_view version) {
@@ -955,8 +964,8 @@ Result<DependencyAtom> ParseDependencyAtom(std::string_view atom) {
   const std::string_view op_text = rest.substr(0, op_end);
   const std::optional<DependencyOp> op = ParseOperator(op_text);
   if (!op) {
-    return AtomError(atom, "unsupported operator " + Quoted(op_text) +
-                               " (use one of < <= = >= > ~ <~ >~ ><)");
+    return AtomError(
+        atom, "unsupported operator " + Quoted(op_text) + " (use one of < <= = >= > ~ <~ >~ ><)");
   }
   const std::string_view version = rest.substr(op_end);
   if (version.empty()) {
