@@ -23,8 +23,9 @@ Result<Keyring> Keyring::LoadDirectory(const std::string& dir) {
   constexpr uint64_t kMaxKeyFileBytes = 64 * 1024;
   for (const std::string& name : names) {
     auto pem = ReadFile(dir + "/" + name, kMaxKeyFileBytes);
-    // Like /etc/apk/keys, the folder may hold other files; only PEM blocks are keys.
-    if (!pem.ok() || pem->find("-----BEGIN") == std::string::npos) {
+    // The folder may hold other files (a private key beside its public half, say); only PEM
+    // public-key blocks are keys.
+    if (!pem.ok() || pem->find("PUBLIC KEY-----") == std::string::npos) {
       continue;
     }
     APKD_RETURN_IF_ERROR(keyring.Add(name, *pem));

@@ -17,7 +17,7 @@ class Keyring {
  public:
   Status Add(std::string key_name, std::string_view pem);
   void Add(std::string key_name, crypto::PublicKey key);
-  // Every file in `dir` holding a PEM block; one that is not a valid public key is an error.
+  // Every file in `dir` holding a PEM public-key block; one that does not parse is an error.
   static Result<Keyring> LoadDirectory(const std::string& dir);
 
   const crypto::PublicKey* Find(std::string_view key_name) const;
