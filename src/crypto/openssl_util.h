@@ -80,6 +80,8 @@ class ClearErrorsOnExit {
   ClearErrorsOnExit() = default;
   ClearErrorsOnExit(const ClearErrorsOnExit&) = delete;
   ClearErrorsOnExit& operator=(const ClearErrorsOnExit&) = delete;
+  ClearErrorsOnExit(ClearErrorsOnExit&&) = delete;
+  ClearErrorsOnExit& operator=(ClearErrorsOnExit&&) = delete;
   ~ClearErrorsOnExit() { ERR_clear_error(); }
 };
 

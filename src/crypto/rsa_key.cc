@@ -193,9 +193,7 @@ PublicKey::~PublicKey() = default;
 
 Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
   const internal::ClearErrorsOnExit clear_errors;
-  if (Status status = CheckPemSize(pem); !status.ok()) {
-    return status.error();
-  }
+  APKD_RETURN_IF_ERROR(CheckPemSize(pem));
   const BioPtr bio = ReadBio(pem);
   if (bio == nullptr) {
     return InternalError("allocating a PEM reader");
@@ -224,9 +222,7 @@ Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
                      "the PEM \"PUBLIC KEY\" block is not a valid SubjectPublicKeyInfo (" +
                          TakeOpenSslReason() + ")");
   }
-  if (Status status = CheckIsRsa(pkey.get(), "the public key"); !status.ok()) {
-    return status.error();
-  }
+  APKD_RETURN_IF_ERROR(CheckIsRsa(pkey.get(), "the public key"));
   APKD_ASSIGN_OR_RETURN(auto impl, Impl::Create(std::move(pkey)));
   return PublicKey(std::move(impl));
 }
@@ -272,9 +268,7 @@ Status PublicKey::Verify(DigestAlgorithm algorithm, std::string_view data,
 Status PublicKey::VerifyDigest(DigestAlgorithm algorithm, std::string_view digest,
                                std::string_view signature) const {
   const internal::ClearErrorsOnExit clear_errors;
-  if (Status status = CheckDigestLength(algorithm, digest); !status.ok()) {
-    return status.error();
-  }
+  APKD_RETURN_IF_ERROR(CheckDigestLength(algorithm, digest));
   const int expected_size = EVP_PKEY_get_size(impl_->pkey.get());
   if (expected_size <= 0 || signature.size() != static_cast<size_t>(expected_size)) {
     return MakeError(ErrorCode::kSignatureInvalid,
@@ -346,9 +340,7 @@ Result<PrivateKey> PrivateKey::Generate(int bits) {
 
 Result<PrivateKey> PrivateKey::FromPem(std::string_view pem) {
   const internal::ClearErrorsOnExit clear_errors;
-  if (Status status = CheckPemSize(pem); !status.ok()) {
-    return status.error();
-  }
+  APKD_RETURN_IF_ERROR(CheckPemSize(pem));
   const BioPtr bio = ReadBio(pem);
   if (bio == nullptr) {
     return InternalError("allocating a PEM reader");
@@ -372,9 +364,7 @@ Result<PrivateKey> PrivateKey::FromPem(std::string_view pem) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "not a valid PEM \"PRIVATE KEY\" or \"RSA PRIVATE KEY\" (" + reason + ")");
   }
-  if (Status status = CheckIsRsa(pkey.get(), "the private key"); !status.ok()) {
-    return status.error();
-  }
+  APKD_RETURN_IF_ERROR(CheckIsRsa(pkey.get(), "the private key"));
   APKD_ASSIGN_OR_RETURN(auto impl, Impl::Create(std::move(pkey)));
   return PrivateKey(std::move(impl));
 }
@@ -405,9 +395,7 @@ Result<std::string> PrivateKey::Sign(DigestAlgorithm algorithm, std::string_view
 Result<std::string> PrivateKey::SignDigest(DigestAlgorithm algorithm,
                                            std::string_view digest) const {
   const internal::ClearErrorsOnExit clear_errors;
-  if (Status status = CheckDigestLength(algorithm, digest); !status.ok()) {
-    return status.error();
-  }
+  APKD_RETURN_IF_ERROR(CheckDigestLength(algorithm, digest));
   APKD_ASSIGN_OR_RETURN(const EvpPkeyCtxPtr ctx,
                         Pkcs1Context(impl_->pkey.get(), algorithm, EVP_PKEY_sign_init, "signing"));
   size_t size = 0;

@@ -2,6 +2,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -14,12 +15,12 @@ namespace {
 
 struct KnownAnswer {
   DigestAlgorithm algorithm;
-  std::string input;
-  std::string hex;
+  std::string_view input;
+  std::string_view hex;
 };
 
 // FIPS 180 example vectors (also what `sha1sum`/`sha256sum`/`sha512sum` print).
-const std::string kTwoBlocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+constexpr std::string_view kTwoBlocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 
 std::vector<KnownAnswer> KnownAnswers() {
   return {
@@ -58,7 +59,7 @@ TEST(DigestTest, SizesMatchTheAlgorithms) {
 
 TEST(DigestTest, KnownAnswerVectors) {
   for (const KnownAnswer& vector : KnownAnswers()) {
-    SCOPED_TRACE("input \"" + vector.input + "\"");
+    SCOPED_TRACE(std::string("input \"").append(vector.input).append("\""));
     EXPECT_EQ(HexEncode(Digest(vector.algorithm, vector.input)), vector.hex);
     Hasher hasher(vector.algorithm);
     hasher.Update(vector.input);
@@ -107,7 +108,8 @@ TEST(HasherTest, IncrementalEqualsOneShotAtEverySplit) {
 }
 
 TEST(HasherTest, ByteAtATime) {
-  const std::string data = kTwoBlocks + kTwoBlocks + kTwoBlocks;
+  const std::string data =
+      std::string(kTwoBlocks) + std::string(kTwoBlocks) + std::string(kTwoBlocks);
   Hasher hasher(DigestAlgorithm::kSha512);
   for (const char c : data) {
     hasher.Update(std::string_view(&c, 1));
