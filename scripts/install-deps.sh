@@ -5,9 +5,10 @@
 set -euo pipefail
 
 build_pkgs=(cmake make g++ pkg-config libssl-dev zlib1g-dev libgtest-dev libgmock-dev
-            libbenchmark-dev)
-# Independent checkers used by the tests, and clang for the sanitized and fuzz builds.
-test_pkgs=(clang-14 libclang-rt-14-dev python3 tar gzip openssl coreutils)
+            libbenchmark-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev)
+# Independent checkers used by the tests, and clang for the sanitized and fuzz builds; curl drives
+# the HTTP server tests, wrk and nginx-light (the reference server) the HTTP benchmarks.
+test_pkgs=(clang-14 libclang-rt-14-dev python3 tar gzip openssl coreutils curl wrk nginx-light)
 run_pkgs=()
 
 wanted=()

@@ -198,6 +198,10 @@ Result<std::vector<IndexRecord>> ParseApkIndex(std::string_view text,
   }
   if (in_record) {
     APKD_RETURN_IF_ERROR(CheckRequired(current, record_line));
+    if (records.size() == limits.max_records) {
+      return MakeError(ErrorCode::kLimitExceeded,
+                       "more than " + std::to_string(limits.max_records) + " records in APKINDEX");
+    }
     records.push_back(std::move(current));
   }
   return records;
@@ -240,17 +244,22 @@ std::string FormatApkIndex(std::span<const IndexRecord> records) {
   return out;
 }
 
+bool IndexRecordLess(const IndexRecord& a, const IndexRecord& b) {
+  if (a.name != b.name) {
+    return a.name < b.name;
+  }
+  const auto order = CompareVersions(a.version, b.version);
+  if (order != 0) {
+    return order < 0;
+  }
+  if (a.arch != b.arch) {
+    return a.arch < b.arch;
+  }
+  return a.checksum < b.checksum;
+}
+
 void SortIndexRecords(std::vector<IndexRecord>& records) {
-  std::sort(records.begin(), records.end(), [](const IndexRecord& a, const IndexRecord& b) {
-    if (a.name != b.name) {
-      return a.name < b.name;
-    }
-    const auto order = CompareVersions(a.version, b.version);
-    if (order != 0) {
-      return order < 0;
-    }
-    return a.checksum < b.checksum;
-  });
+  std::sort(records.begin(), records.end(), IndexRecordLess);
 }
 
 }  // namespace apkd::format

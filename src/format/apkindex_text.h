@@ -28,7 +28,9 @@ std::string FormatIndexRecord(const IndexRecord& record);
 // Every record, in the given order, each followed by an empty line.
 std::string FormatApkIndex(std::span<const IndexRecord> records);
 
-// Sorts by name, then by version (apk 3 ordering), then by checksum for total determinism.
+// The index order: name, then version (apk 3 ordering), then arch and checksum, so that the
+// order is total and the output deterministic.
+bool IndexRecordLess(const IndexRecord& a, const IndexRecord& b);
 void SortIndexRecords(std::vector<IndexRecord>& records);
 
 }  // namespace apkd::format

@@ -94,10 +94,7 @@ Result<std::vector<GzipMember>> InflateMembers(std::string_view input, const Gzi
     return Corrupt("empty input: no gzip member");
   }
   while (offset < input.size()) {
-    if (members.size() == limits.max_members) {
-      return MakeError(ErrorCode::kLimitExceeded,
-                       "more than " + std::to_string(limits.max_members) + " gzip members");
-    }
+    // Junk is reported as junk, even where no further member would be allowed.
     const std::string_view rest = input.substr(offset);
     if (rest.size() < 2 || static_cast<unsigned char>(rest[0]) != 0x1f ||
         static_cast<unsigned char>(rest[1]) != 0x8b) {
@@ -106,6 +103,10 @@ Result<std::vector<GzipMember>> InflateMembers(std::string_view input, const Gzi
       }
       return Corrupt("trailing garbage after gzip member " + std::to_string(members.size()) +
                      " at byte " + std::to_string(offset));
+    }
+    if (members.size() == limits.max_members) {
+      return MakeError(ErrorCode::kLimitExceeded,
+                       "more than " + std::to_string(limits.max_members) + " gzip members");
     }
     if (on_member) {
       APKD_RETURN_IF_ERROR(on_member(members.size(), offset));

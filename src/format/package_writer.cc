@@ -1,8 +1,12 @@
 #include "format/package_writer.h"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "crypto/digest.h"
 #include "format/gzip.h"
@@ -27,7 +31,49 @@ TarEntry RootOwned(std::string name, TarEntryType type, uint32_t mode, int64_t m
   return entry;
 }
 
+// A line break or NUL in a value would end the `key = value` line early and inject more keys.
+Status CheckOneLine(std::string_view key, std::string_view value) {
+  if (value.find_first_of(std::string_view("\n\r\0", 3)) != std::string_view::npos) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     ".PKGINFO " + std::string(key) + " contains a line break or NUL byte");
+  }
+  return OkStatus();
+}
+
+Status CheckValuesAreOneLine(const PkgInfo& info) {
+  using Single = std::pair<std::string_view, const std::string*>;
+  const std::array<Single, 9> singles{{{"arch", &info.arch},
+                                       {"pkgdesc", &info.description},
+                                       {"url", &info.url},
+                                       {"license", &info.license},
+                                       {"origin", &info.origin},
+                                       {"maintainer", &info.maintainer},
+                                       {"packager", &info.packager},
+                                       {"commit", &info.commit},
+                                       {"replaces_priority", &info.replaces_priority}}};
+  for (const auto& [key, value] : singles) {
+    APKD_RETURN_IF_ERROR(CheckOneLine(key, *value));
+  }
+  using Repeated = std::pair<std::string_view, const std::vector<std::string>*>;
+  const std::array<Repeated, 5> repeated{{{"depend", &info.depends},
+                                          {"provides", &info.provides},
+                                          {"install_if", &info.install_if},
+                                          {"replaces", &info.replaces},
+                                          {"triggers", &info.triggers}}};
+  for (const auto& [key, values] : repeated) {
+    for (const std::string& value : *values) {
+      APKD_RETURN_IF_ERROR(CheckOneLine(key, value));
+    }
+  }
+  for (const auto& [key, value] : info.other) {
+    APKD_RETURN_IF_ERROR(CheckOneLine("key", key));
+    APKD_RETURN_IF_ERROR(CheckOneLine(key, value));
+  }
+  return OkStatus();
+}
+
 Status CheckInfo(const PkgInfo& info) {
+  APKD_RETURN_IF_ERROR(CheckValuesAreOneLine(info));
   if (!IsValidPackageName(info.name)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "invalid package name '" + info.name + "' (allowed: [A-Za-z0-9+._-])");
@@ -40,7 +86,9 @@ Status CheckInfo(const PkgInfo& info) {
     return MakeError(ErrorCode::kInvalidArgument, "package arch is empty");
   }
   for (const std::string& atom : MakeIndexRecord(info, "", 0).depends) {
-    APKD_RETURN_IF_ERROR(ParseDependencyAtom(atom));
+    if (auto parsed = ParseDependencyAtom(atom); !parsed.ok()) {
+      return MakeError(ErrorCode::kInvalidArgument, parsed.error().message());
+    }
   }
   return OkStatus();
 }
@@ -103,9 +151,12 @@ Result<std::string> BuildPackage(PkgInfo info, std::vector<PackageFile> files,
     TarEntry entry = RootOwned(
         SignatureEntryName(SignatureAlgorithm::kRsaSha256, signer->key_name()),
         TarEntryType::kRegular, 0644, options.mtime);
-    if (entry.name.size() > kMaxSignatureEntryName) {
+    // apk-tools take an entry name with '/' for data, and '.SIGN.RSA256.' names no key.
+    if (signer->key_name().empty() || signer->key_name().find('/') != std::string::npos ||
+        entry.name.size() > kMaxSignatureEntryName) {
       return MakeError(ErrorCode::kInvalidArgument,
-                       "key name '" + signer->key_name() + "' is too long for a signature entry");
+                       "key name '" + signer->key_name() +
+                           "' is empty, has a '/' or is too long for a signature entry");
     }
     signature_tar.Add(entry, signature);
     package = GzipCompress(signature_tar.bytes(), options.compression_level);
@@ -126,7 +177,8 @@ Result<std::vector<PackageFile>> CollectPackageFiles(const std::string& root) {
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const fs::directory_entry& entry = *it;
     PackageFile file;
-    file.path = fs::relative(entry.path(), root, ec).generic_string();
+    // Lexical, not fs::relative: that resolves symlinks and would name a link by its target.
+    file.path = entry.path().lexically_relative(root).generic_string();
     const fs::file_status status = entry.symlink_status(ec);
     file.mode = static_cast<uint32_t>(status.permissions()) & 07777;
     if (fs::is_symlink(status)) {

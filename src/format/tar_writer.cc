@@ -82,6 +82,10 @@ void TarWriter::Add(const TarEntry& entry, std::string_view body) {
   }
 }
 
+void TarWriter::AddHeaderOnly(const TarEntry& entry, uint64_t size) {
+  AppendHeader(entry, static_cast<char>(TarEntryType::kRegular), size);
+}
+
 void TarWriter::Finish() { out_.append(2 * kTarBlockSize, '\0'); }
 
 void TarWriter::AppendHeader(const TarEntry& entry, char type_flag, uint64_t size) {

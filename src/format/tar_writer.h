@@ -15,6 +15,9 @@ class TarWriter {
   // Appends a header (plus a PAX header if `entry.pax` is non-empty or the name does not fit)
   // and the body, padded to 512 bytes. `entry.size` is taken from body.size() for regular files.
   void Add(const TarEntry& entry, std::string_view body = {});
+  // Appends only the header of a regular file of `size` bytes whose body the caller writes
+  // elsewhere (pieces of a large body compressed separately). No PAX header: the name must fit.
+  void AddHeaderOnly(const TarEntry& entry, uint64_t size);
   // Appends the 1024-byte end-of-archive marker.
   void Finish();
 

@@ -84,6 +84,9 @@ Result<IndexArchive> ReadIndexArchive(std::string_view bytes, const IndexReadLim
   tar_limits.max_entries = limits.max_signature_entries + 2;
   format::TarReader tar(handler, tar_limits);
   auto on_member = [&](size_t index, size_t /*offset*/) -> Status {
+    if (index > 1 || (index == 1 && !handler.has_signature_member())) {
+      return Corrupt("more than one data member");
+    }
     if (index > 0) {
       if (!tar.AtEntryBoundary()) {
         return Corrupt("a tar entry runs across a gzip member boundary");

@@ -35,6 +35,9 @@ Status AddSignature(format::TarWriter& tar, const crypto::Signer& signer,
   if (signer.key_name().find('/') != std::string::npos) {
     return MakeError(ErrorCode::kInvalidArgument, "key name must not contain '/'");
   }
+  if (signer.key_name().empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "key name must not be empty");
+  }
   entry.mode = 0644;
   APKD_ASSIGN_OR_RETURN(const std::string signature, signer.Sign(digest, data_member));
   tar.Add(entry, signature);

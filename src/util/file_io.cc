@@ -62,7 +62,9 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
 }  // namespace
 
 Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not regular);
+  // reads from a regular file are unaffected.
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) {
     return ErrnoError("opening", path, errno);
   }
