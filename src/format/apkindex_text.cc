@@ -2,37 +2,16 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <string>
 
+#include "format/text_fields.h"
 #include "format/version.h"
 
 namespace apkd::format {
 namespace {
 
 Error LineError(size_t line, std::string message) {
-  return MakeError(ErrorCode::kCorrupt,
-                   "APKINDEX line " + std::to_string(line) + ": " + std::move(message));
-}
-
-template <typename Int>
-bool ParseInt(std::string_view text, Int& out) {
-  if (text.empty()) {
-    return false;
-  }
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-void SplitSpaces(std::string_view value, std::vector<std::string>& out) {
-  size_t start = 0;
-  while (start < value.size()) {
-    const size_t space = std::min(value.find(' ', start), value.size());
-    if (space > start) {
-      out.emplace_back(value.substr(start, space - start));
-    }
-    start = space + 1;
-  }
+  return format::LineError("APKINDEX", line, std::move(message));
 }
 
 Status AssignField(IndexRecord& record, char letter, std::string_view value, size_t line) {
@@ -53,12 +32,12 @@ Status AssignField(IndexRecord& record, char letter, std::string_view value, siz
       record.arch = value;
       break;
     case 'S':
-      if (!ParseInt(value, record.size)) {
+      if (!ParseDecimal(value, record.size)) {
         return number_error();
       }
       break;
     case 'I':
-      if (!ParseInt(value, record.installed_size)) {
+      if (!ParseDecimal(value, record.installed_size)) {
         return number_error();
       }
       break;
@@ -79,7 +58,7 @@ Status AssignField(IndexRecord& record, char letter, std::string_view value, siz
       break;
     case 't': {
       int64_t time = 0;
-      if (!ParseInt(value, time)) {
+      if (!ParseDecimal(value, time)) {
         return number_error();  // apko refuses a non-integer build time
       }
       record.build_time = time;
@@ -89,18 +68,18 @@ Status AssignField(IndexRecord& record, char letter, std::string_view value, siz
       record.commit = value;
       break;
     case 'k':
-      if (!ParseInt(value, record.provider_priority)) {
+      if (!ParseDecimal(value, record.provider_priority)) {
         return number_error();
       }
       break;
     case 'D':
-      SplitSpaces(value, record.depends);
+      AppendWords(value, record.depends);
       break;
     case 'p':
-      SplitSpaces(value, record.provides);
+      AppendWords(value, record.provides);
       break;
     case 'i':
-      SplitSpaces(value, record.install_if);
+      AppendWords(value, record.install_if);
       break;
     default:
       record.unknown_fields.emplace_back(letter, std::string(value));

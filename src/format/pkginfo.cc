@@ -2,24 +2,15 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <string>
+
+#include "format/text_fields.h"
 
 namespace apkd::format {
 namespace {
 
 Error LineError(size_t line, std::string message) {
-  return MakeError(ErrorCode::kCorrupt,
-                   ".PKGINFO line " + std::to_string(line) + ": " + std::move(message));
-}
-
-template <typename Int>
-bool ParseInt(std::string_view text, Int& out) {
-  if (text.empty()) {
-    return false;
-  }
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
+  return format::LineError(".PKGINFO", line, std::move(message));
 }
 
 void AppendLine(std::string& out, std::string_view key, std::string_view value) {
@@ -38,7 +29,7 @@ Status AssignField(PkgInfo& info, std::string_view key, std::string value, size_
   } else if (key == "url") {
     info.url = std::move(value);
   } else if (key == "size") {
-    if (!ParseInt(value, info.installed_size)) {
+    if (!ParseDecimal(value, info.installed_size)) {
       return LineError(line, "size is not a decimal number: '" + value + "'");
     }
   } else if (key == "license") {
@@ -51,14 +42,14 @@ Status AssignField(PkgInfo& info, std::string_view key, std::string value, size_
     info.packager = std::move(value);
   } else if (key == "builddate") {
     int64_t date = 0;
-    if (!ParseInt(value, date)) {
+    if (!ParseDecimal(value, date)) {
       return LineError(line, "builddate is not a decimal number: '" + value + "'");
     }
     info.build_date = date;
   } else if (key == "commit") {
     info.commit = std::move(value);
   } else if (key == "provider_priority") {
-    if (!ParseInt(value, info.provider_priority)) {
+    if (!ParseDecimal(value, info.provider_priority)) {
       return LineError(line, "provider_priority is not a decimal number: '" + value + "'");
     }
   } else if (key == "depend") {
@@ -85,14 +76,7 @@ Status AssignField(PkgInfo& info, std::string_view key, std::string value, size_
 // spaces, so we do too.
 void SplitAtoms(const std::vector<std::string>& lines, std::vector<std::string>& out) {
   for (const std::string& line : lines) {
-    size_t start = 0;
-    while (start < line.size()) {
-      const size_t space = std::min(line.find(' ', start), line.size());
-      if (space > start) {
-        out.push_back(line.substr(start, space - start));
-      }
-      start = space + 1;
-    }
+    AppendWords(line, out);
   }
 }
 

@@ -14,16 +14,6 @@ bool SameKey(const format::IndexRecord& a, std::string_view name, std::string_vi
   return a.name == name && a.version == version && a.arch == arch;
 }
 
-format::TarEntry IndexFileEntry(std::string name, int64_t mtime) {
-  format::TarEntry entry;
-  entry.name = std::move(name);
-  entry.mode = 0644;
-  entry.mtime = mtime;
-  entry.uname = "root";
-  entry.gname = "root";
-  return entry;
-}
-
 }  // namespace
 
 IncrementalIndex::IncrementalIndex(IndexBuildOptions options, size_t shard_records)
@@ -117,11 +107,7 @@ void IncrementalIndex::Refresh(Shard& shard) const {
 }
 
 Result<std::string> IncrementalIndex::DataMember() {
-  if (options_.description.size() > kMaxDescriptionBytes ||
-      options_.description.find('\n') != std::string::npos) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "index description must be one line of at most 160 bytes");
-  }
+  APKD_RETURN_IF_ERROR(CheckDescription(options_.description));
   uint64_t text_size = 0;
   for (Shard& shard : shards_) {
     Refresh(shard);

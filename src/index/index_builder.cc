@@ -12,16 +12,6 @@ namespace {
 
 using format::SignatureAlgorithm;
 
-format::TarEntry IndexFileEntry(std::string name, int64_t mtime) {
-  format::TarEntry entry;
-  entry.name = std::move(name);
-  entry.mode = 0644;
-  entry.mtime = mtime;
-  entry.uname = "root";
-  entry.gname = "root";
-  return entry;
-}
-
 Status AddSignature(format::TarWriter& tar, const crypto::Signer& signer,
                     SignatureAlgorithm algorithm, crypto::DigestAlgorithm digest,
                     std::string_view data_member) {
@@ -46,16 +36,31 @@ Status AddSignature(format::TarWriter& tar, const crypto::Signer& signer,
 
 }  // namespace
 
-Result<std::string> BuildIndexDataMember(std::string_view apkindex_text,
-                                         const IndexBuildOptions& options) {
-  if (options.description.size() > kMaxDescriptionBytes) {
+format::TarEntry IndexFileEntry(std::string name, int64_t mtime) {
+  format::TarEntry entry;
+  entry.name = std::move(name);
+  entry.mode = 0644;
+  entry.mtime = mtime;
+  entry.uname = "root";
+  entry.gname = "root";
+  return entry;
+}
+
+Status CheckDescription(std::string_view description) {
+  if (description.size() > kMaxDescriptionBytes) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "index description is " + std::to_string(options.description.size()) +
+                     "index description is " + std::to_string(description.size()) +
                          " bytes; apk 3 ignores descriptions over 160");
   }
-  if (options.description.find('\n') != std::string::npos) {
+  if (description.find('\n') != std::string_view::npos) {
     return MakeError(ErrorCode::kInvalidArgument, "index description must be one line");
   }
+  return OkStatus();
+}
+
+Result<std::string> BuildIndexDataMember(std::string_view apkindex_text,
+                                         const IndexBuildOptions& options) {
+  APKD_RETURN_IF_ERROR(CheckDescription(options.description));
   format::TarWriter tar;
   // DESCRIPTION first: apk 3 hands it to the parser only once it reaches APKINDEX.
   tar.Add(IndexFileEntry("DESCRIPTION", options.mtime), options.description);

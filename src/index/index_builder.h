@@ -11,6 +11,7 @@
 
 #include "crypto/signer.h"
 #include "format/index_record.h"
+#include "format/tar.h"
 #include "util/result.h"
 
 namespace apkd::index {
@@ -25,6 +26,11 @@ struct IndexBuildOptions {
   // this set each key signs twice: SHA-1 first, then SHA-256. apk-tools then check the SHA-1 one.
   bool sha1_signature_first = false;
 };
+
+// The tar header fields apk and abuild use for DESCRIPTION and APKINDEX.
+format::TarEntry IndexFileEntry(std::string name, int64_t mtime);
+// kInvalidArgument unless the description is one line of at most 160 bytes.
+Status CheckDescription(std::string_view description);
 
 // Gzip member #2: DESCRIPTION then APKINDEX (the given text), then the end-of-archive marker.
 Result<std::string> BuildIndexDataMember(std::string_view apkindex_text,
