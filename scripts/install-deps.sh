@@ -5,10 +5,13 @@
 set -euo pipefail
 
 build_pkgs=(cmake make g++ pkg-config libssl-dev zlib1g-dev libgtest-dev libgmock-dev
-            libbenchmark-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev)
+            libbenchmark-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+            libsqlite3-dev libcurl4-openssl-dev)
 # Independent checkers used by the tests, and clang for the sanitized and fuzz builds; curl drives
-# the HTTP server tests, wrk and nginx-light (the reference server) the HTTP benchmarks.
-test_pkgs=(clang-14 libclang-rt-14-dev python3 tar gzip openssl coreutils curl wrk nginx-light)
+# the HTTP server tests, wrk and nginx-light (the reference server) the HTTP benchmarks; sqlite3
+# (the CLI) checks the metadata database from outside.
+test_pkgs=(clang-14 libclang-rt-14-dev python3 tar gzip openssl coreutils curl wrk nginx-light
+           sqlite3)
 run_pkgs=()
 
 wanted=()
