@@ -1,0 +1,211 @@
+#include "service/index_cache.h"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+#include "crypto/digest.h"
+#include "format/apkindex_text.h"
+#include "util/encoding.h"
+
+namespace apkd::service {
+namespace {
+
+int64_t SystemNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string RecordKey(const format::IndexRecord& record) {
+  return record.name + '\0' + record.version + '\0' + record.arch;
+}
+
+// Which of two rows offering the same name-version wins in one org's index: the org's own
+// private package over the catalog's, and an arch-specific build over a noarch one.
+bool Prefer(const storage::PackageRow& candidate, const storage::PackageRow& current) {
+  if (candidate.org_uid.empty() != current.org_uid.empty()) {
+    return !candidate.org_uid.empty();
+  }
+  return current.arch == "noarch" && candidate.arch != "noarch";
+}
+
+struct DesiredRecord {
+  const storage::PackageRow* row = nullptr;
+  format::IndexRecord record;
+};
+
+// The records an index for `arch` should hold, keyed like the slot's keys, A: rewritten.
+Result<std::map<std::string, DesiredRecord>> DesiredRecords(const storage::RepositoryView& view,
+                                                            const std::string& arch) {
+  std::map<std::string, DesiredRecord> by_name_version;
+  for (const storage::PackageRow& row : view.packages) {
+    std::string text = row.record_text;
+    if (text.empty() || text.back() != '\n') {
+      text += '\n';
+    }
+    auto parsed = format::ParseApkIndex(text);
+    if (!parsed.ok() || parsed->size() != 1) {
+      return MakeError(ErrorCode::kInternal, "stored record of " + row.name + "-" + row.version +
+                                                 " does not parse");
+    }
+    format::IndexRecord record = std::move(parsed->front());
+    record.arch = arch;  // noarch packages carry the directory's arch (apk-protocol §1.3)
+    const std::string key = RecordKey(record);
+    auto it = by_name_version.find(key);
+    if (it == by_name_version.end() || Prefer(row, *it->second.row)) {
+      by_name_version[key] = DesiredRecord{&row, std::move(record)};
+    }
+  }
+  return by_name_version;
+}
+
+std::string ContentKey(const std::map<std::string, DesiredRecord>& records) {
+  crypto::Hasher hasher(crypto::DigestAlgorithm::kSha256);
+  for (const auto& [key, desired] : records) {
+    hasher.Update(key);
+    hasher.Update(desired.record.checksum);
+    hasher.Update("\n");
+  }
+  return HexEncode(hasher.Finish());
+}
+
+}  // namespace
+
+IndexCache::IndexCache(storage::MetadataStore& store, SignersFor signers,
+                       IndexCacheOptions options)
+    : store_(store), signers_(std::move(signers)), options_(std::move(options)) {
+  if (!options_.now) {
+    options_.now = SystemNow;
+  }
+}
+
+Status IndexCache::Refresh(const std::string& org_uid) {
+  std::lock_guard rebuild(rebuild_mutex_);
+  for (const std::string& arch : options_.arches) {
+    APKD_RETURN_IF_ERROR(RefreshSlot(org_uid, arch));
+  }
+  return OkStatus();
+}
+
+Status IndexCache::RefreshAll() {
+  APKD_ASSIGN_OR_RETURN(const std::vector<storage::Org> orgs, store_.ListOrgs());
+  std::vector<std::string> known;
+  for (const storage::Org& org : orgs) {
+    APKD_RETURN_IF_ERROR(Refresh(org.uid));
+    known.push_back(org.uid);
+  }
+  std::vector<std::string> gone;
+  {
+    std::shared_lock lock(served_mutex_);
+    for (const auto& [key, slot] : slots_) {
+      if (std::find(known.begin(), known.end(), key.first) == known.end()) {
+        gone.push_back(key.first);
+      }
+    }
+  }
+  for (const std::string& org_uid : gone) {
+    Forget(org_uid);
+  }
+  return OkStatus();
+}
+
+void IndexCache::Forget(const std::string& org_uid) {
+  std::lock_guard rebuild(rebuild_mutex_);
+  std::unique_lock lock(served_mutex_);
+  for (auto it = slots_.begin(); it != slots_.end();) {
+    it = it->first.first == org_uid ? slots_.erase(it) : std::next(it);
+  }
+}
+
+std::shared_ptr<const ServedIndex> IndexCache::Get(std::string_view org_uid,
+                                                   std::string_view arch) const {
+  std::shared_lock lock(served_mutex_);
+  const auto it = slots_.find(std::pair<std::string, std::string>(org_uid, arch));
+  return it == slots_.end() ? nullptr : it->second.served;
+}
+
+uint64_t IndexCache::builds() const {
+  std::shared_lock lock(served_mutex_);
+  return builds_;
+}
+
+Status IndexCache::RefreshSlot(const std::string& org_uid, const std::string& arch) {
+  APKD_ASSIGN_OR_RETURN(const storage::RepositoryView view, store_.ReadRepository(org_uid, arch));
+  APKD_ASSIGN_OR_RETURN(auto desired, DesiredRecords(view, arch));
+  APKD_ASSIGN_OR_RETURN(const auto signers, signers_(org_uid));
+  if (signers.empty()) {
+    return MakeError(ErrorCode::kInternal, "org has no active signing key");
+  }
+  const std::string records_key = ContentKey(desired);
+  std::string content_key = records_key;
+  for (const auto& signer : signers) {
+    content_key += "/" + signer->key_name();
+  }
+
+  Slot* slot = nullptr;
+  {
+    std::unique_lock lock(served_mutex_);
+    slot = &slots_[{org_uid, arch}];  // std::map nodes stay put while others are added
+  }
+  if (slot->served != nullptr && slot->content_key == content_key) {
+    return OkStatus();
+  }
+  if (slot->records == nullptr) {
+    index::IndexBuildOptions build_options;
+    build_options.description = options_.description;
+    slot->records = std::make_unique<index::IncrementalIndex>(build_options);
+  }
+  // Apply the difference: one publish touches one shard of the incremental index.
+  for (auto it = slot->keys.begin(); it != slot->keys.end();) {
+    const auto wanted = desired.find(it->first);
+    if (wanted == desired.end() || wanted->second.record.checksum != it->second) {
+      const size_t first = it->first.find('\0');
+      const size_t second = it->first.find('\0', first + 1);
+      slot->records->Remove(it->first.substr(0, first),
+                           it->first.substr(first + 1, second - first - 1),
+                           it->first.substr(second + 1));
+      it = slot->keys.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto& [key, wanted] : desired) {
+    if (slot->keys.find(key) == slot->keys.end()) {
+      slot->keys.emplace(key, wanted.record.checksum);
+      slot->records->Upsert(std::move(wanted.record));
+    }
+  }
+  std::shared_ptr<const std::string> data_member = shared_members_[records_key].lock();
+  if (data_member == nullptr) {
+    APKD_ASSIGN_OR_RETURN(std::string built, slot->records->DataMember());
+    data_member = std::make_shared<const std::string>(std::move(built));
+    shared_members_[records_key] = data_member;
+  }
+  std::vector<const crypto::Signer*> signer_view;
+  for (const auto& signer : signers) {
+    signer_view.push_back(signer.get());
+  }
+  index::IndexBuildOptions build_options;
+  build_options.description = options_.description;
+  APKD_ASSIGN_OR_RETURN(std::string signed_index,
+                        index::BuildIndexSignatureMember(*data_member, signer_view, build_options));
+  signed_index += *data_member;
+
+  auto served = std::make_shared<ServedIndex>();
+  served->etag = "\"" + HexEncode(crypto::Sha256(signed_index)) + "\"";
+  served->bytes = std::make_shared<const std::string>(std::move(signed_index));
+  served->last_modified = options_.now();
+  served->package_count = slot->records->record_count();
+  served->generation = view.generation;
+  served->data_member = std::move(data_member);
+
+  std::erase_if(shared_members_, [](const auto& entry) { return entry.second.expired(); });
+  std::unique_lock lock(served_mutex_);
+  slot->served = std::move(served);
+  slot->content_key = std::move(content_key);
+  ++builds_;
+  return OkStatus();
+}
+
+}  // namespace apkd::service
