@@ -13,8 +13,9 @@ build: deps
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
 
+# Starts apkd with a demo org and packages and prints how to use it with apk (Ctrl-C stops).
 run: build
-	@scripts/demo-offline.sh build/release
+	@scripts/demo-serve.sh build/release
 
 # The whole suite as CI runs it: clang 14 with ASan+UBSan, unit, integration and fuzz tests.
 test: deps

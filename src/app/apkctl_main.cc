@@ -4,13 +4,20 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/offline_commands.h"
+#include "cli/online_commands.h"
 
 namespace {
 
 void PrintUsage(std::ostream& out) {
-  out << "usage: apkctl COMMAND [ARGS]\n\nOffline tools (no server needed):\n";
+  out << "usage: apkctl COMMAND [ARGS]\n\nServer commands (--server URL or APKCTL_SERVER):\n";
+  for (const apkd::cli::Command& command : apkd::cli::OnlineCommands()) {
+    out << "  " << command.name << std::string(14 - command.name.size(), ' ') << command.summary
+        << "\n";
+  }
+  out << "\nOffline tools (no server needed):\n";
   for (const apkd::cli::Command& command : apkd::cli::OfflineCommands()) {
-    out << "  " << command.name << std::string(10 - command.name.size(), ' ') << command.summary
+    out << "  " << command.name << std::string(14 - command.name.size(), ' ') << command.summary
         << "\n";
   }
   out << "\nRun 'apkctl COMMAND --help' for a command's options.\n";
@@ -24,7 +31,11 @@ int main(int argc, char** argv) {
     PrintUsage(args.empty() ? std::cerr : std::cout);
     return args.empty() ? apkd::cli::kExitUsage : apkd::cli::kExitOk;
   }
-  for (const apkd::cli::Command& command : apkd::cli::OfflineCommands()) {
+  std::vector<apkd::cli::Command> commands(apkd::cli::OnlineCommands().begin(),
+                                           apkd::cli::OnlineCommands().end());
+  commands.insert(commands.end(), apkd::cli::OfflineCommands().begin(),
+                  apkd::cli::OfflineCommands().end());
+  for (const apkd::cli::Command& command : commands) {
     if (args[0] != command.name) {
       continue;
     }

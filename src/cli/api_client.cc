@@ -102,10 +102,22 @@ Result<ApiResponse> ApiClient::Delete(std::string_view path) const {
 
 Result<ApiResponse> ApiClient::Post(std::string_view path, std::string_view body,
                                     std::string_view content_type) const {
+  return SendBody("POST", path, body, content_type);
+}
+
+Result<ApiResponse> ApiClient::Put(std::string_view path, std::string_view body,
+                                   std::string_view content_type) const {
+  return SendBody("PUT", path, body, content_type);
+}
+
+Result<ApiResponse> ApiClient::SendBody(const char* method, std::string_view path,
+                                        std::string_view body,
+                                        std::string_view content_type) const {
   const std::string header = "Content-Type: " + std::string(content_type);
   return Perform(config_, path, [&](CURL* curl, curl_slist*& headers) {
     headers = curl_slist_append(headers, header.c_str());
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   });

@@ -35,11 +35,15 @@ class ApiClient {
   Result<ApiResponse> Delete(std::string_view path) const;
   Result<ApiResponse> Post(std::string_view path, std::string_view body,
                            std::string_view content_type = "application/json") const;
+  Result<ApiResponse> Put(std::string_view path, std::string_view body,
+                          std::string_view content_type = "application/json") const;
   // Streams the file at `file_path` as the request body (no whole-file buffering).
   Result<ApiResponse> Upload(std::string_view path, const std::string& file_path,
                              const UploadProgress& progress = {}) const;
 
  private:
+  Result<ApiResponse> SendBody(const char* method, std::string_view path, std::string_view body,
+                               std::string_view content_type) const;
   ClientConfig config_;
 };
 

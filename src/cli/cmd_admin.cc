@@ -1,0 +1,189 @@
+// apkctl iam organizations create NAME | list | delete NAME; images create NAME --packages a,b |
+// list | delete NAME; entitlements add|remove --org ORG --image NAME | list --org ORG;
+// repo address --org ORG; keys list --org ORG | rotate --org ORG.
+#include <array>
+#include <iostream>
+
+#include "cli/online_commands.h"
+#include "cli/online_session.h"
+
+namespace apkd::cli {
+namespace {
+
+using Verb = std::pair<std::string, std::vector<std::string>>;
+
+Verb SplitVerb(const std::vector<std::string>& argv) {
+  if (argv.empty()) {
+    return {"", {}};
+  }
+  return {argv[0], {argv.begin() + 1, argv.end()}};
+}
+
+int Usage(const char* text) {
+  return ReportError(MakeError(ErrorCode::kInvalidArgument, std::string("usage: ") + text));
+}
+
+// Runs one request and prints its JSON result (or reports its error).
+int Show(Result<ApiResponse> response, const OnlineSession& session,
+         const std::vector<std::string>& fields, const std::string& id_field) {
+  auto body = JsonBody(std::move(response));
+  if (!body.ok()) {
+    return ReportError(body.error());
+  }
+  if (!body->is_null()) {
+    PrintItems(*body, fields, id_field, session.output);
+  }
+  return kExitOk;
+}
+
+std::string OrgPath(const OnlineSession& session, const std::string& suffix) {
+  return "/api/v1/orgs/" + PathSegment(session.args.GetOr("--org", "")) + suffix;
+}
+
+}  // namespace
+
+int RunOrganizations(const std::vector<std::string>& argv) {
+  auto [verb, rest] = SplitVerb(argv);
+  auto session = StartSession(rest, {});
+  if (!session.ok()) {
+    return ReportError(session.error(), "iam organizations");
+  }
+  const auto& names = session->args.positionals();
+  const std::vector<std::string> fields = {"name", "uid"};
+  if (verb == "list") {
+    return Show(session->client.Get("/api/v1/orgs"), *session, fields, "name");
+  }
+  if (verb == "create" && names.size() == 1) {
+    const boost::json::object body{{"name", names[0]}};
+    return Show(session->client.Post("/api/v1/orgs", boost::json::serialize(body)), *session,
+                fields, "uid");
+  }
+  if (verb == "delete" && names.size() == 1) {
+    return Show(session->client.Delete("/api/v1/orgs/" + PathSegment(names[0])), *session, fields,
+                "uid");
+  }
+  return Usage("apkctl iam organizations create NAME | list | delete NAME");
+}
+
+int RunIam(const std::vector<std::string>& argv) {
+  if (!argv.empty() && (argv[0] == "organizations" || argv[0] == "orgs")) {
+    return RunOrganizations({argv.begin() + 1, argv.end()});
+  }
+  return Usage("apkctl iam organizations create NAME | list | delete NAME");
+}
+
+int RunImages(const std::vector<std::string>& argv) {
+  auto [verb, rest] = SplitVerb(argv);
+  auto session = StartSession(rest, {.value_options = {"--packages"}, .flags = {}});
+  if (!session.ok()) {
+    return ReportError(session.error(), "images");
+  }
+  const auto& names = session->args.positionals();
+  const std::vector<std::string> fields = {"name", "packages"};
+  if (verb == "list") {
+    return Show(session->client.Get("/api/v1/images"), *session, fields, "name");
+  }
+  if (verb == "create" && names.size() == 1 && session->args.Has("--packages")) {
+    boost::json::array packages;
+    const std::string list = *session->args.Get("--packages");
+    for (size_t start = 0; start <= list.size();) {
+      const size_t comma = std::min(list.find(',', start), list.size());
+      if (comma > start) {
+        packages.emplace_back(list.substr(start, comma - start));
+      }
+      start = comma + 1;
+    }
+    const boost::json::object body{{"packages", packages}};
+    return Show(session->client.Put("/api/v1/images/" + PathSegment(names[0]),
+                                     boost::json::serialize(body)),
+                *session, fields, "name");
+  }
+  if (verb == "delete" && names.size() == 1) {
+    return Show(session->client.Delete("/api/v1/images/" + PathSegment(names[0])), *session,
+                fields, "name");
+  }
+  return Usage("apkctl images create NAME --packages a,b | list | delete NAME");
+}
+
+int RunEntitlements(const std::vector<std::string>& argv) {
+  auto [verb, rest] = SplitVerb(argv);
+  auto session = StartSession(rest, {.value_options = {"--org", "--image"}, .flags = {}});
+  if (!session.ok()) {
+    return ReportError(session.error(), "entitlements");
+  }
+  if (!session->args.Has("--org")) {
+    return Usage("apkctl entitlements add|remove --org ORG --image NAME | list --org ORG");
+  }
+  const std::vector<std::string> fields = {"image"};
+  if (verb == "list") {
+    return Show(session->client.Get(OrgPath(*session, "/entitlements")), *session, fields,
+                "image");
+  }
+  const std::string image = session->args.GetOr("--image", "");
+  if (verb == "add" && !image.empty()) {
+    const boost::json::object body{{"image", image}};
+    return Show(session->client.Post(OrgPath(*session, "/entitlements"),
+                                     boost::json::serialize(body)),
+                *session, fields, "image");
+  }
+  if (verb == "remove" && !image.empty()) {
+    return Show(session->client.Delete(OrgPath(*session, "/entitlements/" + PathSegment(image))),
+                *session, fields, "image");
+  }
+  return Usage("apkctl entitlements add|remove --org ORG --image NAME | list --org ORG");
+}
+
+int RunRepo(const std::vector<std::string>& argv) {
+  auto [verb, rest] = SplitVerb(argv);
+  auto session = StartSession(rest, {.value_options = {"--org"}, .flags = {}});
+  if (!session.ok()) {
+    return ReportError(session.error(), "repo");
+  }
+  if (verb != "address" || !session->args.Has("--org")) {
+    return Usage("apkctl repo address --org ORG");
+  }
+  std::cout << session->server << "/" << PathSegment(*session->args.Get("--org")) << "\n";
+  return kExitOk;
+}
+
+int RunKeys(const std::vector<std::string>& argv) {
+  auto [verb, rest] = SplitVerb(argv);
+  auto session = StartSession(rest, {.value_options = {"--org"}, .flags = {}});
+  if (!session.ok()) {
+    return ReportError(session.error(), "keys");
+  }
+  if (!session->args.Has("--org")) {
+    return Usage("apkctl keys list --org ORG | rotate --org ORG");
+  }
+  const std::vector<std::string> fields = {"name", "state", "created_at"};
+  if (verb == "list") {
+    return Show(session->client.Get(OrgPath(*session, "/keys")), *session, fields, "name");
+  }
+  if (verb == "rotate") {
+    return Show(session->client.Post(OrgPath(*session, "/keys/rotate"), "{}"), *session, fields,
+                "name");
+  }
+  return Usage("apkctl keys list --org ORG | rotate --org ORG");
+}
+
+std::span<const Command> OnlineCommands() {
+  static constexpr std::array<Command, 7> kCommands{{
+      {"auth", "log in, get a token for apk (auth token --audience HOST)",
+       "auth login | logout | token [--audience HOST] [--capabilities a,b]", RunAuth},
+      {"packages", "publish, list and withdraw packages",
+       "packages push [--org ORG] FILE... | list [--org ORG] [--arch A] | "
+       "withdraw NAME-VERSION --arch A [--org ORG]",
+       RunPackages},
+      {"iam", "organizations (iam organizations create|list|delete)",
+       "iam organizations create NAME | list | delete NAME", RunIam},
+      {"images", "named package sets", "images create NAME --packages a,b | list | delete NAME",
+       RunImages},
+      {"entitlements", "which images an org may use",
+       "entitlements add|remove --org ORG --image NAME | list --org ORG", RunEntitlements},
+      {"repo", "the repository address of an org", "repo address --org ORG", RunRepo},
+      {"keys", "an org's index signing keys", "keys list --org ORG | rotate --org ORG", RunKeys},
+  }};
+  return kCommands;
+}
+
+}  // namespace apkd::cli

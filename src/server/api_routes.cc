@@ -1,0 +1,188 @@
+// Management API, part 1: token issuing and the global (operator) resources: orgs, images and
+// catalog packages. Global operations need the bootstrap owner (Authorizer::AuthorizeGlobal).
+#include <utility>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "http/status.h"
+#include "server/api_json.h"
+#include "server/handler.h"
+#include "server/responses.h"
+
+namespace apkd::server {
+namespace {
+
+using auth::Capability;
+using Segments = std::vector<std::string_view>;
+
+http::Response IssueToken(const Services& s, const http::Request& request) {
+  auto principal = s.authorizer.Authenticate(AuthorizationOf(request));
+  if (!principal.ok()) {
+    service::AuthDecision decision;
+    decision.reason = principal.error().message();
+    return AuthFailure(decision, s.realm);
+  }
+  auto body = ParseJsonObject(request);
+  if (!body.ok()) {
+    return ErrorResponse(body.error());
+  }
+  // Without an audience the token is for this repository's own host, which a client that
+  // reaches the server by another name (127.0.0.1, a proxy) cannot always know.
+  const std::string audience =
+      OptionalString(*body, "audience").value_or(s.tokens.audience());
+  std::optional<auth::CapabilitySet> capabilities = principal->narrowed;
+  if (auto requested = OptionalString(*body, "capabilities")) {
+    auto parsed = auth::CapabilitySet::Parse(*requested);
+    if (!parsed.ok()) {
+      return ErrorResponse(parsed.error());
+    }
+    capabilities = capabilities.has_value() ? (*capabilities & *parsed) : *parsed;
+  }
+  auto issued = s.tokens.IssueSession(principal->identity_id, audience, capabilities,
+                                      auth::kMaxSessionTokenLifetime);
+  if (!issued.ok()) {
+    return ErrorResponse(issued.error());
+  }
+  return JsonResponse(http::status::kOk,
+                      boost::json::object{{"token", issued->token},
+                                          {"identity", principal->identity_id},
+                                          {"expires_at", issued->claims.exp}});
+}
+
+// Runs `action` when the caller is the bootstrap owner (with `capability` not narrowed away).
+template <typename F>
+http::Response Global(const Services& s, const http::Request& request, Capability capability,
+                      F action) {
+  const auto decision = s.authorizer.AuthorizeGlobal(AuthorizationOf(request), capability);
+  if (!decision.allowed()) {
+    return AuthFailure(decision, s.realm);
+  }
+  return action();
+}
+
+http::Response Orgs(const Services& s, const http::Request& request, const Segments& seg) {
+  if (seg.size() == 1 && request.method == "GET") {
+    return Global(s, request, Capability::kGroupsList, [&] {
+      auto orgs = s.repo.ListOrgs();
+      return orgs.ok() ? ListResponse(*orgs, OrgJson) : ErrorResponse(orgs.error());
+    });
+  }
+  if (seg.size() == 1 && request.method == "POST") {
+    return Global(s, request, Capability::kGroupsCreate, [&] {
+      auto body = ParseJsonObject(request);
+      if (!body.ok()) {
+        return ErrorResponse(body.error());
+      }
+      auto name = StringMember(*body, "name");
+      if (!name.ok()) {
+        return ErrorResponse(name.error());
+      }
+      auto org = s.repo.CreateOrg(*name);
+      return org.ok() ? JsonResponse(http::status::kCreated, OrgJson(*org))
+                      : ErrorResponse(org.error());
+    });
+  }
+  if (seg.size() == 2 && request.method == "DELETE") {
+    return Global(s, request, Capability::kGroupsDelete, [&] {
+      auto status = s.repo.DeleteOrg(seg[1]);
+      return status.ok() ? http::Response::Empty(http::status::kNoContent)
+                         : ErrorResponse(status.error());
+    });
+  }
+  if (auto response = HandleOrgApi(s, request, seg)) {
+    return std::move(*response);
+  }
+  return http::Response::Text(http::status::kNotFound, "no such API route\n");
+}
+
+http::Response PutImage(const Services& s, const http::Request& request, std::string_view name) {
+  auto body = ParseJsonObject(request);
+  if (!body.ok()) {
+    return ErrorResponse(body.error());
+  }
+  storage::Image image{.name = std::string(name)};
+  const auto* packages = body->if_contains("packages");
+  if (packages == nullptr || !packages->is_array()) {
+    return ErrorResponse(MakeError(ErrorCode::kInvalidArgument, "packages: expected an array"));
+  }
+  for (const auto& item : packages->as_array()) {
+    if (!item.is_string()) {
+      return ErrorResponse(MakeError(ErrorCode::kInvalidArgument, "packages: expected strings"));
+    }
+    image.packages.emplace_back(item.as_string());
+  }
+  auto stored = s.repo.PutImage(image);
+  if (!stored.ok()) {
+    return ErrorResponse(stored.error());
+  }
+  boost::json::array list;
+  for (const auto& package : stored->packages) {
+    list.emplace_back(package);
+  }
+  return JsonResponse(http::status::kOk,
+                      boost::json::object{{"name", stored->name}, {"packages", std::move(list)}});
+}
+
+http::Response Images(const Services& s, const http::Request& request, const Segments& seg) {
+  if (seg.size() == 1 && request.method == "GET") {
+    return Global(s, request, Capability::kApkList, [&] {
+      auto images = s.repo.ListImages();
+      if (!images.ok()) {
+        return ErrorResponse(images.error());
+      }
+      return ListResponse(*images, [](const storage::Image& image) {
+        boost::json::array list;
+        for (const auto& package : image.packages) {
+          list.emplace_back(package);
+        }
+        return boost::json::object{{"name", image.name}, {"packages", std::move(list)}};
+      });
+    });
+  }
+  if (seg.size() == 2 && request.method == "PUT") {
+    return Global(s, request, Capability::kApkCreate, [&] { return PutImage(s, request, seg[1]); });
+  }
+  if (seg.size() == 2 && request.method == "DELETE") {
+    return Global(s, request, Capability::kApkDelete, [&] {
+      auto status = s.repo.DeleteImage(seg[1]);
+      return status.ok() ? http::Response::Empty(http::status::kNoContent)
+                         : ErrorResponse(status.error());
+    });
+  }
+  return http::Response::Text(http::status::kNotFound, "no such API route\n");
+}
+
+}  // namespace
+
+// Shared with the org-scoped routes: publish / list / withdraw in one scope ("" = catalog).
+http::Response PackagesIn(const Services& s, const http::Request& request,
+                          std::string_view org_uid, const Segments& rest);
+
+http::Response HandleApi(const Services& services, const http::Request& request,
+                         const Segments& segments) {
+  if (segments.empty()) {
+    return http::Response::Text(http::status::kNotFound, "no such API route\n");
+  }
+  if (segments.size() == 2 && segments[0] == "auth" && segments[1] == "token" &&
+      request.method == "POST") {
+    return IssueToken(services, request);
+  }
+  if (segments[0] == "orgs") {
+    return Orgs(services, request, segments);
+  }
+  if (segments[0] == "images") {
+    return Images(services, request, segments);
+  }
+  if (segments[0] == "packages") {
+    const Capability capability = request.method == "POST"     ? Capability::kApkCreate
+                                  : request.method == "DELETE" ? Capability::kApkDelete
+                                                               : Capability::kApkList;
+    return Global(services, request, capability, [&] {
+      return PackagesIn(services, request, "", Segments(segments.begin() + 1, segments.end()));
+    });
+  }
+  return http::Response::Text(http::status::kNotFound, "no such API route\n");
+}
+
+}  // namespace apkd::server

@@ -1,0 +1,65 @@
+#include "server/handler.h"
+
+#include <utility>
+
+#include "http/status.h"
+#include "server/responses.h"
+
+namespace apkd::server {
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> segments;
+  while (!path.empty()) {
+    const size_t slash = path.find('/');
+    const std::string_view segment = path.substr(0, slash);
+    if (!segment.empty()) {
+      segments.push_back(segment);
+    }
+    if (slash == std::string_view::npos) {
+      break;
+    }
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+std::optional<std::string_view> AuthorizationOf(const http::Request& request) {
+  return request.headers.Get("Authorization");
+}
+
+ApkdHandler::ApkdHandler(Services services) : services_(std::move(services)) {}
+
+std::optional<http::Response> ApkdHandler::OnHeaders(const http::Request& head,
+                                                     http::BodyPolicy& policy) {
+  // Package uploads: POST /api/v1/packages and /api/v1/orgs/<org>/packages.
+  if (head.method == "POST" && head.path.starts_with("/api/v1/") &&
+      head.path.ends_with("/packages")) {
+    policy.limit = kMaxUploadBytes;
+  }
+  return std::nullopt;
+}
+
+http::Response ApkdHandler::Handle(const http::Request& request) {
+  const auto segments = SplitPath(request.path);
+  if (segments.size() == 1 && request.IsGetOrHead()) {
+    if (segments[0] == "healthz" || segments[0] == "readyz") {
+      return http::Response::Text(http::status::kOk, "ok\n");
+    }
+    if (segments[0] == "metrics") {
+      auto response = http::Response::Text(
+          http::status::kOk, services_.metrics.Render(services_.cache.builds()));
+      response.headers.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      return response;
+    }
+  }
+  if (segments.size() >= 2 && segments[0] == "api" && segments[1] == "v1") {
+    return HandleApi(services_, request,
+                     std::vector<std::string_view>(segments.begin() + 2, segments.end()));
+  }
+  if (auto response = HandleRepository(services_, request, segments)) {
+    return std::move(*response);
+  }
+  return http::Response::Text(http::status::kNotFound, "not found\n");
+}
+
+}  // namespace apkd::server

@@ -1,0 +1,64 @@
+// ApkdHandler: routes every request of `apkd serve` to a thin handler: parse, call one service
+// function, map the result. Repository paths (/<org>/<arch>/…, key discovery), operator paths
+// (/healthz, /readyz, /metrics) and the management API (/api/v1/…, JSON). Org names "api",
+// "healthz", "readyz" and "metrics" are shadowed by these routes. Thread-safe: all state lives
+// in the (thread-safe) services.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/handler.h"
+#include "server/metrics.h"
+#include "service/authorizer.h"
+#include "service/iam_service.h"
+#include "service/index_cache.h"
+#include "service/repository_service.h"
+#include "service/token_service.h"
+
+namespace apkd::server {
+
+inline constexpr uint64_t kMaxUploadBytes = uint64_t{512} * 1024 * 1024;
+
+struct Services {
+  service::RepositoryService& repo;
+  service::IamService& iam;
+  service::Authorizer& authorizer;
+  service::TokenService& tokens;
+  service::IndexCache& cache;
+  Metrics& metrics;
+  std::string public_url;  // without a trailing '/'
+  std::string realm;       // the public host
+};
+
+// Path split on '/' without empty segments.
+std::vector<std::string_view> SplitPath(std::string_view path);
+std::optional<std::string_view> AuthorizationOf(const http::Request& request);
+
+// Repository and discovery routes; nullopt when the path is not one of them.
+std::optional<http::Response> HandleRepository(const Services& services,
+                                               const http::Request& request,
+                                               const std::vector<std::string_view>& segments);
+// /api/v1/… (segments without "api", "v1").
+http::Response HandleApi(const Services& services, const http::Request& request,
+                         const std::vector<std::string_view>& segments);
+// The org-scoped and IAM part of the API; nullopt when no route matched.
+std::optional<http::Response> HandleOrgApi(const Services& services, const http::Request& request,
+                                           const std::vector<std::string_view>& segments);
+
+class ApkdHandler final : public http::Handler {
+ public:
+  explicit ApkdHandler(Services services);
+
+  std::optional<http::Response> OnHeaders(const http::Request& head,
+                                          http::BodyPolicy& policy) override;
+  http::Response Handle(const http::Request& request) override;
+
+ private:
+  Services services_;
+};
+
+}  // namespace apkd::server

@@ -1,0 +1,25 @@
+// How service outcomes become HTTP responses. ErrorResponse is the one place where an error
+// value becomes a status (through http::StatusFromErrorCode); 5xx bodies carry only a request id
+// (the detail goes to the log), so no internal message or secret reaches a client.
+// AuthFailure turns an Authorizer decision into 401 (with the Basic challenge) / 403 / 404.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "http/response.h"
+#include "service/authorizer.h"
+#include "util/result.h"
+
+namespace apkd::server {
+
+inline constexpr std::string_view kForbiddenBody =
+    "caller does not have the required capabilities";
+
+http::Response ErrorResponse(const Error& error);
+// For a decision that is not kAllowed. `realm` is the public host.
+http::Response AuthFailure(const service::AuthDecision& decision, std::string_view realm);
+// JSON-escaped string literal including the quotes.
+std::string JsonString(std::string_view text);
+
+}  // namespace apkd::server
