@@ -47,5 +47,5 @@ Use it with stock apk on an Alpine or Wolfi machine (as root):
   apk add --repository $demo/repo hello
   apk policy hello        # lists 1.0-r0, 1.1-r0, 1.2-r0
 
-This demo uses the offline tools only; `make run` serves the same packages with apkd.
+This demo uses the offline tools only; "make run" serves the same packages with apkd.
 USAGE

@@ -1,23 +1,12 @@
 #include "http/path.h"
 
+#include "util/encoding.h"
+
 namespace apkd::http {
 namespace {
 
 constexpr unsigned char kFirstPrintable = 0x20;
 constexpr unsigned char kDelete = 0x7f;
-
-int HexDigitValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 bool IsControl(unsigned char c) { return c < kFirstPrintable || c == kDelete; }
 

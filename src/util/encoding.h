@@ -8,6 +8,9 @@
 
 namespace apkd {
 
+// 0-15 for a hex digit of either case, -1 for anything else.
+int HexDigitValue(char c);
+
 std::string HexEncode(std::string_view bytes);
 // Accepts upper- or lowercase digits; nullopt on odd length or a non-hex character.
 std::optional<std::string> HexDecode(std::string_view hex);
