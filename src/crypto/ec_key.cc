@@ -28,10 +28,15 @@ namespace apkd::crypto {
 using internal::BignumPtr;
 using internal::BioPtr;
 using internal::Bytes;
+using internal::CheckPemSize;
+using internal::DrainBio;
 using internal::EvpMdCtxPtr;
 using internal::EvpPkeyCtxPtr;
 using internal::EvpPkeyPtr;
+using internal::InternalError;
 using internal::MutableBytes;
+using internal::ReadBio;
+using internal::RefusePassphrase;
 using internal::TakeOpenSslReason;
 
 namespace {
@@ -43,43 +48,6 @@ constexpr size_t kMaxPemBytes = size_t{64} << 10;
 // OpenSSL's name for P-256, as used by OSSL_PKEY_PARAM_GROUP_NAME.
 constexpr const char* kP256GroupName = "prime256v1";
 constexpr char kUncompressedPointTag = '\x04';
-
-Error InternalError(std::string_view what) {
-  return MakeError(ErrorCode::kInternal,
-                   std::string(what) + " failed (" + TakeOpenSslReason() + ")");
-}
-
-Status CheckPemSize(std::string_view pem) {
-  if (pem.size() > kMaxPemBytes) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "PEM input is " + std::to_string(pem.size()) + " bytes, more than the " +
-                         std::to_string(kMaxPemBytes) + " accepted for an EC key");
-  }
-  return OkStatus();
-}
-
-// A read-only memory BIO over `pem`; the caller checked that the size fits an int.
-BioPtr ReadBio(std::string_view pem) {
-  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-}
-
-Result<std::string> DrainBio(BIO* bio) {
-  std::string out(BIO_ctrl_pending(bio), '\0');
-  if (out.size() > INT_MAX) {
-    return MakeError(ErrorCode::kInternal, "PEM output too large");
-  }
-  const int n = BIO_read(bio, out.data(), static_cast<int>(out.size()));
-  if (n < 0 || static_cast<size_t>(n) != out.size()) {
-    return InternalError("reading PEM output");
-  }
-  return out;
-}
-
-// PEM password callback: never supplies a passphrase, records that one was asked for.
-int RefusePassphrase(char* /*buf*/, int /*size*/, int /*rwflag*/, void* userdata) {
-  *static_cast<bool*>(userdata) = true;
-  return -1;
-}
 
 // Only EC keys on the named curve P-256 are ES256 keys (explicit curve parameters are refused,
 // even when they describe P-256, since they have no group name).
@@ -244,7 +212,7 @@ Result<EcVerifyingKey> EcVerifyingKey::FromJwk(std::string_view x, std::string_v
 
 Result<EcVerifyingKey> EcVerifyingKey::FromPem(std::string_view pem) {
   const internal::ClearErrorsOnExit clear_errors;
-  APKD_RETURN_IF_ERROR(CheckPemSize(pem));
+  APKD_RETURN_IF_ERROR(CheckPemSize(pem, kMaxPemBytes, "an EC key"));
   const BioPtr bio = ReadBio(pem);
   if (bio == nullptr) {
     return InternalError("allocating a PEM reader");
@@ -352,7 +320,7 @@ Result<EcSigningKey> EcSigningKey::Generate() {
 
 Result<EcSigningKey> EcSigningKey::FromPem(std::string_view pem) {
   const internal::ClearErrorsOnExit clear_errors;
-  APKD_RETURN_IF_ERROR(CheckPemSize(pem));
+  APKD_RETURN_IF_ERROR(CheckPemSize(pem, kMaxPemBytes, "an EC key"));
   const BioPtr bio = ReadBio(pem);
   if (bio == nullptr) {
     return InternalError("allocating a PEM reader");

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "crypto/digest.h"
+#include "util/result.h"
 
 namespace apkd::crypto::internal {
 
@@ -100,5 +101,17 @@ inline const unsigned char* Bytes(std::string_view data) {
 inline unsigned char* MutableBytes(std::string& data) {
   return reinterpret_cast<unsigned char*>(data.data());
 }
+
+// kInternal "<what> failed (<OpenSSL reason>)"; clears the thread's error queue.
+Error InternalError(std::string_view what);
+// kInvalidArgument when `pem` is longer than `max_bytes` ("… accepted for <kind>").
+Status CheckPemSize(std::string_view pem, size_t max_bytes, std::string_view kind);
+// A read-only memory BIO over `pem`; the caller checked that the size fits an int.
+BioPtr ReadBio(std::string_view pem);
+// Drains a memory BIO into a string.
+Result<std::string> DrainBio(BIO* bio);
+// The password callback for PEM reads: never supplies a passphrase, and records in `*userdata`
+// (a bool) that one was asked for, which happens only for encrypted keys.
+int RefusePassphrase(char* buf, int size, int rwflag, void* userdata);
 
 }  // namespace apkd::crypto::internal

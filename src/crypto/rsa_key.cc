@@ -25,12 +25,17 @@ namespace apkd::crypto {
 using internal::BignumPtr;
 using internal::BioPtr;
 using internal::Bytes;
+using internal::CheckPemSize;
 using internal::DigestName;
+using internal::DrainBio;
 using internal::EvpMd;
 using internal::EvpPkeyCtxPtr;
 using internal::EvpPkeyPtr;
+using internal::InternalError;
 using internal::MutableBytes;
 using internal::OpenSslBytesPtr;
+using internal::ReadBio;
+using internal::RefusePassphrase;
 using internal::TakeOpenSslReason;
 
 namespace {
@@ -40,45 +45,6 @@ constexpr int kMaxGenerateBits = 8192;
 constexpr unsigned long kPublicExponent = 65537;  // NOLINT(google-runtime-int): BN_set_word
 // An 8192-bit private key is about 6.5 KB of PEM; anything far larger is not a key.
 constexpr size_t kMaxPemBytes = size_t{1} << 20;
-
-Error InternalError(std::string_view what) {
-  return MakeError(ErrorCode::kInternal,
-                   std::string(what) + " failed (" + TakeOpenSslReason() + ")");
-}
-
-Status CheckPemSize(std::string_view pem) {
-  if (pem.size() > kMaxPemBytes) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "PEM input is " + std::to_string(pem.size()) + " bytes, more than the " +
-                         std::to_string(kMaxPemBytes) + " accepted for a key");
-  }
-  return OkStatus();
-}
-
-// A read-only memory BIO over `pem`; the caller checked that the size fits an int.
-BioPtr ReadBio(std::string_view pem) {
-  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-}
-
-// Drains a memory BIO into a string.
-Result<std::string> DrainBio(BIO* bio) {
-  std::string out(BIO_ctrl_pending(bio), '\0');
-  if (out.size() > INT_MAX) {
-    return MakeError(ErrorCode::kInternal, "PEM output too large");
-  }
-  const int n = BIO_read(bio, out.data(), static_cast<int>(out.size()));
-  if (n < 0 || static_cast<size_t>(n) != out.size()) {
-    return InternalError("reading PEM output");
-  }
-  return out;
-}
-
-// The password callback for PEM reads: never supplies a passphrase, and records that one was
-// asked for, which happens only for encrypted keys.
-int RefusePassphrase(char* /*buf*/, int /*size*/, int /*rwflag*/, void* userdata) {
-  *static_cast<bool*>(userdata) = true;
-  return -1;
-}
 
 Status CheckIsRsa(const EVP_PKEY* pkey, std::string_view what) {
   if (EVP_PKEY_is_a(pkey, "RSA") == 1) {
@@ -193,7 +159,7 @@ PublicKey::~PublicKey() = default;
 
 Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
   const internal::ClearErrorsOnExit clear_errors;
-  APKD_RETURN_IF_ERROR(CheckPemSize(pem));
+  APKD_RETURN_IF_ERROR(CheckPemSize(pem, kMaxPemBytes, "a key"));
   const BioPtr bio = ReadBio(pem);
   if (bio == nullptr) {
     return InternalError("allocating a PEM reader");
@@ -340,7 +306,7 @@ Result<PrivateKey> PrivateKey::Generate(int bits) {
 
 Result<PrivateKey> PrivateKey::FromPem(std::string_view pem) {
   const internal::ClearErrorsOnExit clear_errors;
-  APKD_RETURN_IF_ERROR(CheckPemSize(pem));
+  APKD_RETURN_IF_ERROR(CheckPemSize(pem, kMaxPemBytes, "a key"));
   const BioPtr bio = ReadBio(pem);
   if (bio == nullptr) {
     return InternalError("allocating a PEM reader");
