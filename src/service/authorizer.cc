@@ -1,5 +1,6 @@
 #include "service/authorizer.h"
 
+#include <chrono>
 #include <utility>
 
 #include "auth/basic_auth.h"
@@ -49,6 +50,13 @@ Result<Principal> Authorizer::AuthenticateSecret(std::string_view secret) const 
   }
   if (!crypto::ConstantTimeEquals(identity->secret_hash, HashSecret(secret))) {
     return Unauthenticated("unknown or revoked credentials");
+  }
+  // A long-lived secret (a pull token) stops working at its identity's expiry, like a token.
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  if (identity->expires_at != 0 && identity->expires_at <= now) {
+    return Unauthenticated("expired credentials");
   }
   return Principal{.identity_id = identity->id, .narrowed = std::nullopt, .expires_at = 0};
 }

@@ -135,6 +135,20 @@ TEST_F(ServiceTest, VisibilityFollowsEntitlementsAndScopes) {
   EXPECT_EQ(cache_.Get(b.uid, "x86_64")->package_count, 1U);
 }
 
+TEST_F(ServiceTest, ExpiredIdentitySecretIsUnauthenticated) {
+  auto org = repo_.CreateOrg("acme").value();
+  auto pull = iam_.CreatePullIdentity(org, "ci", "apk.pull", kNow).value();
+  const std::string header = "Bearer " + pull.secret;
+  ASSERT_TRUE(authorizer_->Authorize(header, "acme", auth::Capability::kApkList).allowed());
+  storage::Identity expired = store_.GetIdentity(pull.identity.id).value();
+  expired.expires_at = 1;  // long past
+  ASSERT_TRUE(store_.UpdateIdentity(expired).ok());
+  auto decision = authorizer_->Authorize(header, "acme", auth::Capability::kApkList);
+  EXPECT_EQ(decision.outcome, AuthOutcome::kUnauthenticated);
+  EXPECT_NE(decision.reason.find("expired"), std::string::npos);
+  EXPECT_EQ(decision.reason.find(pull.secret), std::string::npos);
+}
+
 TEST_F(ServiceTest, AuthorizerDecisions) {
   auto org = repo_.CreateOrg("acme").value();
   auto other = repo_.CreateOrg("globex").value();
