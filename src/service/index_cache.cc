@@ -17,8 +17,12 @@ int64_t SystemNow() {
       .count();
 }
 
-std::string RecordKey(const format::IndexRecord& record) {
-  return record.name + '\0' + record.version + '\0' + record.arch;
+// Identifies a record within one arch's index: name, version and the directory's arch.
+std::string RecordKey(std::string_view name, std::string_view version, std::string_view arch) {
+  std::string key;
+  key.reserve(name.size() + version.size() + arch.size() + 2);
+  key.append(name).append(1, '\0').append(version).append(1, '\0').append(arch);
+  return key;
 }
 
 // Which of two rows offering the same name-version wins in one org's index: the org's own
@@ -30,41 +34,43 @@ bool Prefer(const storage::PackageRow& candidate, const storage::PackageRow& cur
   return current.arch == "noarch" && candidate.arch != "noarch";
 }
 
-struct DesiredRecord {
-  const storage::PackageRow* row = nullptr;
-  format::IndexRecord record;
-};
-
-// The records an index for `arch` should hold, keyed like the slot's keys, A: rewritten.
-Result<std::map<std::string, DesiredRecord>> DesiredRecords(const storage::RepositoryView& view,
-                                                            const std::string& arch) {
-  std::map<std::string, DesiredRecord> by_name_version;
+// The rows an index for `arch` should hold, keyed like the slot's keys. Chosen from the row
+// columns alone: record texts are parsed only for rows the index does not hold yet.
+std::map<std::string, const storage::PackageRow*> DesiredRows(const storage::RepositoryView& view,
+                                                              const std::string& arch) {
+  std::map<std::string, const storage::PackageRow*> rows;
   for (const storage::PackageRow& row : view.packages) {
-    std::string text = row.record_text;
-    if (text.empty() || text.back() != '\n') {
-      text += '\n';
-    }
-    auto parsed = format::ParseApkIndex(text);
-    if (!parsed.ok() || parsed->size() != 1) {
-      return MakeError(ErrorCode::kInternal, "stored record of " + row.name + "-" + row.version +
-                                                 " does not parse");
-    }
-    format::IndexRecord record = std::move(parsed->front());
-    record.arch = arch;  // noarch packages carry the directory's arch (apk-protocol §1.3)
-    const std::string key = RecordKey(record);
-    auto it = by_name_version.find(key);
-    if (it == by_name_version.end() || Prefer(row, *it->second.row)) {
-      by_name_version[key] = DesiredRecord{&row, std::move(record)};
+    const std::string key = RecordKey(row.name, row.version, arch);
+    auto it = rows.find(key);
+    if (it == rows.end() || Prefer(row, *it->second)) {
+      rows[key] = &row;
     }
   }
-  return by_name_version;
+  return rows;
 }
 
-std::string ContentKey(const std::map<std::string, DesiredRecord>& records) {
+// The stored record of `row` as `arch`'s index lists it (noarch carries the directory's arch,
+// apk-protocol §1.3).
+Result<format::IndexRecord> RecordFor(const storage::PackageRow& row, const std::string& arch) {
+  std::string text = row.record_text;
+  if (text.empty() || text.back() != '\n') {
+    text += '\n';
+  }
+  auto parsed = format::ParseApkIndex(text);
+  if (!parsed.ok() || parsed->size() != 1) {
+    return MakeError(ErrorCode::kInternal,
+                     "stored record of " + row.name + "-" + row.version + " does not parse");
+  }
+  format::IndexRecord record = std::move(parsed->front());
+  record.arch = arch;
+  return record;
+}
+
+std::string ContentKey(const std::map<std::string, const storage::PackageRow*>& rows) {
   crypto::Hasher hasher(crypto::DigestAlgorithm::kSha256);
-  for (const auto& [key, desired] : records) {
+  for (const auto& [key, row] : rows) {
     hasher.Update(key);
-    hasher.Update(desired.record.checksum);
+    hasher.Update(row->checksum);
     hasher.Update("\n");
   }
   return HexEncode(hasher.Finish());
@@ -132,7 +138,7 @@ uint64_t IndexCache::builds() const {
 
 Status IndexCache::RefreshSlot(const std::string& org_uid, const std::string& arch) {
   APKD_ASSIGN_OR_RETURN(const storage::RepositoryView view, store_.ReadRepository(org_uid, arch));
-  APKD_ASSIGN_OR_RETURN(auto desired, DesiredRecords(view, arch));
+  const auto desired = DesiredRows(view, arch);
   APKD_ASSIGN_OR_RETURN(const auto signers, signers_(org_uid));
   if (signers.empty()) {
     return MakeError(ErrorCode::kInternal, "org has no active signing key");
@@ -159,7 +165,7 @@ Status IndexCache::RefreshSlot(const std::string& org_uid, const std::string& ar
   // Apply the difference: one publish touches one shard of the incremental index.
   for (auto it = slot->keys.begin(); it != slot->keys.end();) {
     const auto wanted = desired.find(it->first);
-    if (wanted == desired.end() || wanted->second.record.checksum != it->second) {
+    if (wanted == desired.end() || wanted->second->checksum != it->second) {
       const size_t first = it->first.find('\0');
       const size_t second = it->first.find('\0', first + 1);
       slot->records->Remove(it->first.substr(0, first),
@@ -170,10 +176,11 @@ Status IndexCache::RefreshSlot(const std::string& org_uid, const std::string& ar
       ++it;
     }
   }
-  for (auto& [key, wanted] : desired) {
+  for (const auto& [key, row] : desired) {
     if (slot->keys.find(key) == slot->keys.end()) {
-      slot->keys.emplace(key, wanted.record.checksum);
-      slot->records->Upsert(std::move(wanted.record));
+      APKD_ASSIGN_OR_RETURN(format::IndexRecord record, RecordFor(*row, arch));
+      slot->records->Upsert(std::move(record));
+      slot->keys.emplace(key, row->checksum);
     }
   }
   std::shared_ptr<const std::string> data_member = shared_members_[records_key].lock();
