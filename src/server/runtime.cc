@@ -1,6 +1,7 @@
 #include "server/runtime.h"
 
 #include <filesystem>
+#include <optional>
 #include <system_error>
 #include <utility>
 
@@ -17,10 +18,12 @@
 #include "service/token_service.h"
 #include "storage/fs_blob_store.h"
 #include "storage/sqlite_metadata_store.h"
+#include "util/file_lock.h"
 
 namespace apkd::server {
 
 struct Runtime::Parts {
+  std::optional<FileLock> data_dir_lock;  // first member: released last
   ServeConfig config;
   auth::SystemClock clock;
   std::unique_ptr<storage::SqliteMetadataStore> store;
@@ -47,6 +50,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
   if (ec) {
     return MakeError(ErrorCode::kIoError, "cannot create data dir " + config.data_dir);
   }
+  // One process owns a data dir: caches (indexes, authorization answers) trust that every change
+  // to the store goes through this process.
+  APKD_ASSIGN_OR_RETURN(p->data_dir_lock, FileLock::Acquire(config.data_dir + "/apkd.lock"));
   APKD_ASSIGN_OR_RETURN(p->store, storage::SqliteMetadataStore::Open(config.data_dir + "/apkd.db"));
   APKD_ASSIGN_OR_RETURN(p->blobs, storage::FsBlobStore::OpenAt(config.data_dir + "/blobs"));
   APKD_ASSIGN_OR_RETURN(const std::string host, service::HostOfUrl(config.public_url));
@@ -58,9 +64,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
       service::IndexCacheOptions{.arches = config.arches, .description = "apkd", .now = {}});
   p->repo = std::make_unique<service::RepositoryService>(*p->store, *p->blobs, *p->cache, *keys);
   p->iam = std::make_unique<service::IamService>(*p->store);
-  APKD_ASSIGN_OR_RETURN(p->tokens,
-                        service::TokenService::Create(*p->store, config.public_url, host, p->clock));
-  p->authorizer = std::make_unique<service::Authorizer>(*p->store, p->tokens->verifier());
+  APKD_ASSIGN_OR_RETURN(
+      p->tokens, service::TokenService::Create(*p->store, config.public_url, host, p->clock));
+  p->authorizer = std::make_unique<service::Authorizer>(*p->store, p->tokens->verifier(), p->clock);
   APKD_ASSIGN_OR_RETURN(auto boot, service::Bootstrap(*p->store, p->clock.Now()));
   p->bootstrap_secret = std::move(boot.secret);
   APKD_RETURN_IF_ERROR(p->cache->RefreshAll());

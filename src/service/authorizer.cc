@@ -1,6 +1,5 @@
 #include "service/authorizer.h"
 
-#include <chrono>
 #include <utility>
 
 #include "auth/basic_auth.h"
@@ -36,8 +35,9 @@ std::string MakeIdentitySecret(std::string_view identity_id) {
 
 std::string HashSecret(std::string_view secret) { return HexEncode(crypto::TokenHash(secret)); }
 
-Authorizer::Authorizer(storage::MetadataStore& store, const auth::TokenVerifier& verifier)
-    : store_(store), verifier_(verifier) {}
+Authorizer::Authorizer(storage::MetadataStore& store, const auth::TokenVerifier& verifier,
+                       const auth::Clock& clock)
+    : store_(store), verifier_(verifier), clock_(clock), cache_(clock) {}
 
 Result<Principal> Authorizer::AuthenticateSecret(std::string_view secret) const {
   const std::string_view rest = secret.substr(kSecretPrefix.size());
@@ -52,13 +52,11 @@ Result<Principal> Authorizer::AuthenticateSecret(std::string_view secret) const 
     return Unauthenticated("unknown or revoked credentials");
   }
   // A long-lived secret (a pull token) stops working at its identity's expiry, like a token.
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-  if (identity->expires_at != 0 && identity->expires_at <= now) {
+  if (identity->expires_at != 0 && identity->expires_at <= clock_.Now()) {
     return Unauthenticated("expired credentials");
   }
-  return Principal{.identity_id = identity->id, .narrowed = std::nullopt, .expires_at = 0};
+  return Principal{
+      .identity_id = identity->id, .narrowed = std::nullopt, .expires_at = identity->expires_at};
 }
 
 Result<Principal> Authorizer::AuthenticateToken(std::string_view token) const {
@@ -92,10 +90,9 @@ Result<auth::CapabilitySet> Authorizer::CapabilitiesIn(const Principal& principa
   if (IsBootstrapOwner(principal.identity_id)) {
     held = auth::kOwnerCapabilities;
   } else {
-    APKD_ASSIGN_OR_RETURN(auto bindings,
-                          store_.ListRoleBindings(storage::RoleBindingFilter{
-                              .org_uid = std::string(org_uid),
-                              .identity_id = principal.identity_id}));
+    APKD_ASSIGN_OR_RETURN(
+        auto bindings, store_.ListRoleBindings(storage::RoleBindingFilter{
+                           .org_uid = std::string(org_uid), .identity_id = principal.identity_id}));
     for (const auto& binding : bindings) {
       if (const auth::Role* role = auth::FindBuiltinRole(binding.role); role != nullptr) {
         held = held | role->capabilities;
@@ -117,28 +114,56 @@ Result<auth::CapabilitySet> Authorizer::CapabilitiesIn(const Principal& principa
   return held;
 }
 
-AuthDecision Authorizer::Authorize(std::optional<std::string_view> authorization,
-                                   std::string_view org_name_or_uid,
-                                   auth::Capability capability) const {
+AuthDecision Authorizer::Begin(std::optional<std::string_view> authorization,
+                               auth::Capability capability) const {
   auto principal = Authenticate(authorization);
   if (!principal.ok()) {
     return Denied(AuthOutcome::kUnauthenticated, principal.error().message(),
                   !authorization.has_value());
   }
   AuthDecision decision;
-  decision.principal = *principal;
+  decision.outcome = AuthOutcome::kForbidden;
+  decision.principal = std::move(principal).value();
   decision.missing = capability;
+  return decision;
+}
+
+AuthDecision Authorizer::Authorize(std::optional<std::string_view> authorization,
+                                   std::string_view org_name_or_uid,
+                                   auth::Capability capability) const {
+  if (!authorization.has_value()) {
+    return Denied(AuthOutcome::kUnauthenticated, "credentials required", true);
+  }
+  // Read the change count before deciding: a change made meanwhile makes the answer stale.
+  const uint64_t change_count = store_.LocalChangeCount();
+  const auto key = AuthDecisionCache::KeyFor(*authorization, org_name_or_uid, capability);
+  if (auto cached = cache_.Find(key, change_count)) {
+    return std::move(*cached);
+  }
+  AuthDecision decision = Decide(authorization, org_name_or_uid, capability);
+  if (decision.outcome != AuthOutcome::kUnauthenticated) {
+    cache_.Remember(key, change_count, decision.principal.expires_at, decision);
+  }
+  return decision;
+}
+
+AuthDecision Authorizer::Decide(std::optional<std::string_view> authorization,
+                                std::string_view org_name_or_uid,
+                                auth::Capability capability) const {
+  AuthDecision decision = Begin(authorization, capability);
+  if (decision.outcome == AuthOutcome::kUnauthenticated) {
+    return decision;
+  }
   auto org = store_.FindOrg(org_name_or_uid);
   if (!org.ok()) {
-    const bool may_list = IsBootstrapOwner(principal->identity_id) &&
+    const bool may_list = IsBootstrapOwner(decision.principal.identity_id) &&
                           org.error().code() == ErrorCode::kNotFound;
     decision.outcome = may_list ? AuthOutcome::kNotFound : AuthOutcome::kForbidden;
     return decision;
   }
-  auto held = CapabilitiesIn(*principal, org->uid);
+  auto held = CapabilitiesIn(decision.principal, org->uid);
   if (!held.ok() || !held->Has(capability)) {
     // Callers who cannot even list the org learn nothing more than "forbidden".
-    decision.outcome = AuthOutcome::kForbidden;
     return decision;
   }
   decision.outcome = AuthOutcome::kAllowed;
@@ -148,16 +173,13 @@ AuthDecision Authorizer::Authorize(std::optional<std::string_view> authorization
 
 AuthDecision Authorizer::AuthorizeGlobal(std::optional<std::string_view> authorization,
                                          auth::Capability capability) const {
-  auto principal = Authenticate(authorization);
-  if (!principal.ok()) {
-    return Denied(AuthOutcome::kUnauthenticated, principal.error().message(),
-                  !authorization.has_value());
+  AuthDecision decision = Begin(authorization, capability);
+  if (decision.outcome == AuthOutcome::kUnauthenticated) {
+    return decision;
   }
-  AuthDecision decision;
-  decision.principal = *principal;
-  decision.missing = capability;
-  const bool owner = IsBootstrapOwner(principal->identity_id) &&
-                     (!principal->narrowed.has_value() || principal->narrowed->Has(capability));
+  const Principal& principal = decision.principal;
+  const bool owner = IsBootstrapOwner(principal.identity_id) &&
+                     (!principal.narrowed.has_value() || principal.narrowed->Has(capability));
   decision.outcome = owner ? AuthOutcome::kAllowed : AuthOutcome::kForbidden;
   return decision;
 }

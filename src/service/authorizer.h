@@ -6,7 +6,7 @@
 // token's `cap` claim. The bootstrap owner (setting kBootstrapOwnerSetting) owns every org and is
 // the only one allowed global operations. An unknown org is answered as Forbidden for everyone
 // except those who could list it (the bootstrap owner), so it never leaks existence.
-// Thread-safe: no state besides the (thread-safe) store and verifier.
+// Thread-safe: no state besides the (thread-safe) store, verifier and decision cache.
 #pragma once
 
 #include <optional>
@@ -14,7 +14,10 @@
 #include <string_view>
 
 #include "auth/capability.h"
+#include "auth/clock.h"
 #include "auth/jwt.h"
+#include "service/auth_decision.h"
+#include "service/auth_decision_cache.h"
 #include "storage/metadata_store.h"
 #include "util/result.h"
 
@@ -23,33 +26,17 @@ namespace apkd::service {
 inline constexpr std::string_view kBootstrapOwnerSetting = "bootstrap_owner";
 inline constexpr std::string_view kSecretPrefix = "apkds_";
 
-struct Principal {
-  std::string identity_id;
-  std::optional<auth::CapabilitySet> narrowed;  // the token's cap claim, if any
-  int64_t expires_at = 0;                       // 0: not a token (identity secret)
-};
-
-enum class AuthOutcome { kAllowed, kUnauthenticated, kForbidden, kNotFound };
-
-struct AuthDecision {
-  AuthOutcome outcome = AuthOutcome::kUnauthenticated;
-  Principal principal;  // set for kAllowed, kForbidden, kNotFound
-  storage::Org org;     // set for kAllowed
-  auth::Capability missing = auth::Capability::kApkList;  // kForbidden
-  std::string reason;  // kUnauthenticated: why (never quotes the credentials)
-  bool missing_credentials = false;  // kUnauthenticated because no header was sent
-
-  bool allowed() const { return outcome == AuthOutcome::kAllowed; }
-};
-
 class Authorizer {
  public:
-  Authorizer(storage::MetadataStore& store, const auth::TokenVerifier& verifier);
+  // `clock` (the verifier's) decides pull-token expiry and how long cached answers last.
+  Authorizer(storage::MetadataStore& store, const auth::TokenVerifier& verifier,
+             const auth::Clock& clock);
 
   // Who is calling; kUnauthenticated for absent, malformed, forged, expired or revoked
   // credentials.
   Result<Principal> Authenticate(std::optional<std::string_view> authorization) const;
-  // May the caller use `capability` in org `org_name_or_uid`?
+  // May the caller use `capability` in org `org_name_or_uid`? Answers about authenticated
+  // callers are cached (AuthDecisionCache) until the store changes or the credentials expire.
   AuthDecision Authorize(std::optional<std::string_view> authorization,
                          std::string_view org_name_or_uid, auth::Capability capability) const;
   // Global operations (orgs, images, catalog): only the bootstrap owner.
@@ -63,9 +50,17 @@ class Authorizer {
  private:
   Result<Principal> AuthenticateSecret(std::string_view secret) const;
   Result<Principal> AuthenticateToken(std::string_view token) const;
+  // Authenticates the caller: kUnauthenticated (final) or kForbidden with the principal set,
+  // for the caller to upgrade.
+  AuthDecision Begin(std::optional<std::string_view> authorization,
+                     auth::Capability capability) const;
+  AuthDecision Decide(std::optional<std::string_view> authorization,
+                      std::string_view org_name_or_uid, auth::Capability capability) const;
 
   storage::MetadataStore& store_;
   const auth::TokenVerifier& verifier_;
+  const auth::Clock& clock_;
+  mutable AuthDecisionCache cache_;
 };
 
 // "apkds_<id>_<random>" for identity `id`; store HashSecret(secret), never the secret.

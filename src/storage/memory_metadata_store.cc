@@ -374,4 +374,9 @@ Result<int64_t> MemoryMetadataStore::ChangeCounter() {
   return state_.generation;
 }
 
+uint64_t MemoryMetadataStore::LocalChangeCount() const {
+  const std::lock_guard lock(mutex_);
+  return static_cast<uint64_t>(state_.generation);
+}
+
 }  // namespace apkd::storage

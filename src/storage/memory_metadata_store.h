@@ -15,7 +15,7 @@
 
 namespace apkd::storage {
 
-class MemoryMetadataStore final : public MetadataStore {
+class MemoryMetadataStore : public MetadataStore {  // not final: tests count calls
  public:
   MemoryMetadataStore() = default;
 
@@ -80,6 +80,7 @@ class MemoryMetadataStore final : public MetadataStore {
   Result<std::vector<Setting>> ListSettings() override;
 
   Result<int64_t> ChangeCounter() override;
+  uint64_t LocalChangeCount() const override;
 
  private:
   using PackageKey = std::tuple<std::string, std::string, std::string, std::string>;

@@ -154,6 +154,11 @@ class MetadataStore {
 
   // Monotonically increasing; persisted, so it never goes back across restarts.
   virtual Result<int64_t> ChangeCounter() = 0;
+  // How many successful mutations were made through this object: lock-free and free of I/O, so
+  // per-request caches (authorization decisions) can check it on every request. It sees only
+  // this process's changes; one process owns a data dir (apkd locks it), and stores shared by
+  // several processes must push other writers' changes into it before relying on it.
+  virtual uint64_t LocalChangeCount() const = 0;
 };
 
 }  // namespace apkd::storage

@@ -94,6 +94,7 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<std::vector<Setting>> ListSettings() override;
 
   Result<int64_t> ChangeCounter() override;
+  uint64_t LocalChangeCount() const override;
 
   struct Impl;  // defined in sqlite_store_impl.h
 

@@ -253,4 +253,8 @@ Result<int64_t> SqliteMetadataStore::ChangeCounter() {
   return impl_->Read([](sqlite::Connection& db) { return Impl::Generation(db); });
 }
 
+uint64_t SqliteMetadataStore::LocalChangeCount() const {
+  return impl_->local_changes.load(std::memory_order_acquire);
+}
+
 }  // namespace apkd::storage

@@ -2,6 +2,7 @@
 // share (locking, transactions, generation bump). Everything here runs with Impl::mutex held.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,6 +18,7 @@ namespace apkd::storage {
 struct SqliteMetadataStore::Impl {
   std::mutex mutex;
   std::unique_ptr<sqlite::Connection> db;  // guarded by mutex
+  std::atomic<uint64_t> local_changes{0};  // committed mutations; read without the mutex
 
   // Runs body(db, changed) in one write transaction under the mutex. On success, bumps the
   // generation (unless the body set `changed` to false: a no-op) and commits; on error, rolls
@@ -42,6 +44,9 @@ struct SqliteMetadataStore::Impl {
     Status committed = tx->Commit();
     if (!committed.ok()) {
       return committed.error();
+    }
+    if (changed) {
+      local_changes.fetch_add(1, std::memory_order_release);
     }
     return result;
   }

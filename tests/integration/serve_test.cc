@@ -221,6 +221,15 @@ TEST_F(ServeTest, RepublishIsIdempotentAndConflictsAreRefused) {
   EXPECT_NE(bad.body.find("invalid package"), std::string::npos);
 }
 
+TEST_F(ServeTest, ASecondServerOnTheSameDataDirIsRefused) {
+  auto second = RunCommand("timeout 20 " + testing::BuiltBinary("apkd") + " serve --data-dir " +
+                           ShellQuote(dir_->File("data")) +
+                           " --listen 127.0.0.1:0 --public-url https://apk.test.example");
+  EXPECT_NE(second.exit_code, 0);
+  EXPECT_NE(second.exit_code, 124) << "it must refuse at once, not serve";
+  EXPECT_NE(second.output.find("held by another process"), std::string::npos) << second.output;
+}
+
 TEST_F(ServeTest, RestartKeepsEverything) {
   const std::string before = Index("acme.example", "x86_64", pull_a_);
   server_->Stop();

@@ -2,10 +2,10 @@
 // rewrite noarch, keep orgs apart, and are rebuilt only when their content changes.
 #include "service/index_cache.h"
 
-#include <gtest/gtest.h>
-
 #include <memory>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "format/apkindex_text.h"
 #include "index/index_archive.h"

@@ -1,9 +1,9 @@
 // Service use cases against the in-memory stores: org keys, publishing rules, visibility and
 // the authorizer's decisions (expiry, audience, revocation, narrowing, unknown orgs).
-#include <gtest/gtest.h>
-
 #include <memory>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "auth/roles.h"
 #include "crypto/signer.h"
@@ -18,6 +18,7 @@
 #include "storage/memory_blob_store.h"
 #include "storage/memory_metadata_store.h"
 #include "support/package_parts.h"
+#include "util/encoding.h"
 
 namespace apkd::service {
 namespace {
@@ -40,25 +41,36 @@ std::string Apk(const std::string& name, const std::string& version, const std::
   return bytes.ok() ? *bytes : std::string();
 }
 
+// Counts identity lookups, to tell a cached authorization answer from a worked-out one.
+class CountingStore final : public storage::MemoryMetadataStore {
+ public:
+  Result<storage::Identity> GetIdentity(std::string_view id) override {
+    ++identity_reads;
+    return MemoryMetadataStore::GetIdentity(id);
+  }
+  int identity_reads = 0;
+};
+
 class ServiceTest : public ::testing::Test {
  protected:
   ServiceTest()
       : keys_(store_, OrgKeysOptions{.rsa_bits = 2048, .now = [] { return kNow; }}),
-        cache_(store_, [this](std::string_view uid) { return keys_.SignersFor(uid); },
-               IndexCacheOptions{.arches = {"x86_64", "aarch64"}, .description = "t",
-                                 .now = [] { return kNow; }}),
+        cache_(
+            store_, [this](std::string_view uid) { return keys_.SignersFor(uid); },
+            IndexCacheOptions{
+                .arches = {"x86_64", "aarch64"}, .description = "t", .now = [] { return kNow; }}),
         repo_(store_, blobs_, cache_, keys_, [] { return kNow; }),
         iam_(store_),
         clock_(kNow) {
     tokens_ = TokenService::Create(store_, "https://apk.example.com", kHost, clock_).value();
-    authorizer_ = std::make_unique<Authorizer>(store_, tokens_->verifier());
+    authorizer_ = std::make_unique<Authorizer>(store_, tokens_->verifier(), clock_);
   }
 
   std::string Bearer(const std::string& subject) {
     return "Bearer " + tokens_->IssueSession(subject, kHost, std::nullopt, 600).value().token;
   }
 
-  storage::MemoryMetadataStore store_;
+  CountingStore store_;
   storage::MemoryBlobStore blobs_;
   OrgKeys keys_;
   IndexCache cache_;
@@ -160,9 +172,9 @@ TEST_F(ServiceTest, AuthorizerDecisions) {
   EXPECT_TRUE(none.missing_credentials);
   EXPECT_TRUE(authorizer_->Authorize(token, "acme", auth::Capability::kApkList).allowed());
   EXPECT_TRUE(authorizer_->Authorize(token, org.uid, auth::Capability::kApkBlobsGet).allowed());
-  EXPECT_TRUE(authorizer_->Authorize("Basic " + std::string("dXNlcjo=") , "acme",
-                                     auth::Capability::kApkList).outcome ==
-              AuthOutcome::kUnauthenticated);
+  EXPECT_TRUE(
+      authorizer_->Authorize("Basic " + std::string("dXNlcjo="), "acme", auth::Capability::kApkList)
+          .outcome == AuthOutcome::kUnauthenticated);
   auto cross = authorizer_->Authorize(token, "globex", auth::Capability::kApkList);
   EXPECT_EQ(cross.outcome, AuthOutcome::kForbidden);
   EXPECT_EQ(authorizer_->Authorize(token, "nope", auth::Capability::kApkList).outcome,
@@ -196,18 +208,71 @@ TEST_F(ServiceTest, ExpiredAndWrongAudienceTokensAreUnauthenticated) {
   auto org = repo_.CreateOrg("acme").value();
   auto pull = iam_.CreatePullIdentity(org, "ci", "viewer", kNow).value();
   const std::string token = Bearer(pull.identity.id);
-  clock_.Advance(3600);
+  ASSERT_TRUE(authorizer_->Authorize(token, "acme", auth::Capability::kApkList).allowed());
+  // The token's lifetime plus the verifier's skew tolerance: a cached answer ends with it.
+  clock_.Advance(600 + auth::kDefaultLeewaySeconds);
+  EXPECT_EQ(authorizer_->Authorize(token, "acme", auth::Capability::kApkList).outcome,
+            AuthOutcome::kUnauthenticated);
+  clock_.Advance(3000);
   EXPECT_EQ(authorizer_->Authorize(token, "acme", auth::Capability::kApkList).outcome,
             AuthOutcome::kUnauthenticated);
   clock_.Set(kNow);
-  EXPECT_EQ(tokens_->IssueSession(pull.identity.id, "evil.example", std::nullopt, 600)
-                .error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      tokens_->IssueSession(pull.identity.id, "evil.example", std::nullopt, 600).error().code(),
+      ErrorCode::kInvalidArgument);
   auto other = TokenService::Create(store_, "https://apk.example.com", "evil.example", clock_);
   auto foreign = other.value()->IssueSession(pull.identity.id, "evil.example", std::nullopt, 600);
-  EXPECT_EQ(authorizer_->Authorize("Bearer " + foreign.value().token, "acme",
-                                   auth::Capability::kApkList).outcome,
-            AuthOutcome::kUnauthenticated)
+  EXPECT_EQ(
+      authorizer_->Authorize("Bearer " + foreign.value().token, "acme", auth::Capability::kApkList)
+          .outcome,
+      AuthOutcome::kUnauthenticated)
       << "same issuer key, wrong audience";
+}
+
+TEST_F(ServiceTest, RepeatedRequestsAreAnsweredFromTheCacheUntilSomethingChanges) {
+  auto org = repo_.CreateOrg("acme").value();
+  auto pull = iam_.CreatePullIdentity(org, "ci", "apk.pull", kNow).value();
+  const std::string token = Bearer(pull.identity.id);
+  const std::string secret = "Basic " + Base64Encode("ci:" + pull.secret);
+  for (const std::string& header : {token, secret}) {
+    SCOPED_TRACE(header.substr(0, 6));
+    ASSERT_TRUE(authorizer_->Authorize(header, "acme", auth::Capability::kApkList).allowed());
+    const int reads = store_.identity_reads;
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_TRUE(authorizer_->Authorize(header, "acme", auth::Capability::kApkList).allowed());
+      EXPECT_EQ(authorizer_->Authorize(header, "globex", auth::Capability::kApkList).outcome,
+                AuthOutcome::kForbidden);
+    }
+    EXPECT_LE(store_.identity_reads, reads + 1) << "only the first globex answer is worked out";
+  }
+  // An unrelated change (another org) makes every answer stale: worked out again, still right.
+  auto other = repo_.CreateOrg("globex").value();
+  const int reads = store_.identity_reads;
+  EXPECT_TRUE(authorizer_->Authorize(token, "acme", auth::Capability::kApkList).allowed());
+  EXPECT_GT(store_.identity_reads, reads);
+  // Bad credentials are never remembered: each attempt is checked again.
+  const int before_bad = store_.identity_reads;
+  std::string wrong = pull.secret;
+  wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(authorizer_->Authorize("Bearer " + wrong, "acme", auth::Capability::kApkList).outcome,
+              AuthOutcome::kUnauthenticated);
+  }
+  EXPECT_EQ(store_.identity_reads, before_bad + 3);
+  (void)other;
+}
+
+TEST_F(ServiceTest, CachedAnswerForAPullTokenEndsAtItsExpiry) {
+  auto org = repo_.CreateOrg("acme").value();
+  auto pull = iam_.CreatePullIdentity(org, "ci", "apk.pull", kNow).value();
+  storage::Identity identity = store_.GetIdentity(pull.identity.id).value();
+  identity.expires_at = kNow + 100;
+  ASSERT_TRUE(store_.UpdateIdentity(identity).ok());
+  const std::string header = "Bearer " + pull.secret;
+  ASSERT_TRUE(authorizer_->Authorize(header, "acme", auth::Capability::kApkList).allowed());
+  clock_.Advance(100);  // no store change: only the expiry can end the cached answer
+  EXPECT_EQ(authorizer_->Authorize(header, "acme", auth::Capability::kApkList).outcome,
+            AuthOutcome::kUnauthenticated);
 }
 
 TEST_F(ServiceTest, BootstrapOwnsEveryOrgAndRunsOnce) {

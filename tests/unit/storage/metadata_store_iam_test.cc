@@ -285,14 +285,18 @@ TYPED_TEST(IamStoreTest, ChangeCounterMovesOnEveryMutationOnly) {
     }
   };
   int64_t last = this->Counter();
+  uint64_t last_local = s.LocalChangeCount();
   for (size_t i = 0; i < mutations.size(); ++i) {
     SCOPED_TRACE("mutation " + std::to_string(i));
     mutations[i]();
     const int64_t now = this->Counter();
     EXPECT_GT(now, last);
+    EXPECT_GT(s.LocalChangeCount(), last_local) << "the lock-free count moves with it";
     last = now;
+    last_local = s.LocalChangeCount();
     reads();
     EXPECT_EQ(this->Counter(), last);
+    EXPECT_EQ(s.LocalChangeCount(), last_local);
   }
   // Failed mutations and the audit log leave it alone.
   EXPECT_FALSE(s.DeleteOrg(std::string(32, 'c')).ok());
@@ -301,6 +305,7 @@ TYPED_TEST(IamStoreTest, ChangeCounterMovesOnEveryMutationOnly) {
   Must(s.AppendAudit({.time = 1}));
   Must(s.PruneAudit(10));
   EXPECT_EQ(this->Counter(), last);
+  EXPECT_EQ(s.LocalChangeCount(), last_local);
 }
 
 TYPED_TEST(IamStoreTest, ConcurrentReadersAndWritersStayConsistent) {
