@@ -105,6 +105,8 @@ void Connection::ArmDeadline(std::chrono::milliseconds timeout) {
   }
 }
 
+void Connection::DisarmDeadline() { deadline_ = Clock::time_point::max(); }
+
 asio::awaitable<void> Connection::Watchdog() {
   while (socket_.is_open()) {
     timer_.expires_at(deadline_);
@@ -141,7 +143,11 @@ asio::awaitable<void> Connection::Run() {
         co_await Shutdown(false);
         co_return;
       case ReadOutcome::kOk:
-        response = RunHandler(exchange);
+        if (exchange.offload) {
+          response = co_await RunHandlerOffLoop(exchange);
+        } else {
+          response = RunHandler(exchange);
+        }
         keep_alive = exchange.request.keep_alive;
         break;
       case ReadOutcome::kRejected:
@@ -194,6 +200,14 @@ Response Connection::RunHandler(Exchange& exchange) {
     exchange.error = "handler threw a non-standard exception";
   }
   return ErrorResponse(status::kInternalServerError);
+}
+
+asio::awaitable<Response> Connection::RunHandlerOffLoop(Exchange& exchange) {
+  DisarmDeadline();  // the handler's own work is not the client's slowness
+  co_return co_await asio::co_spawn(
+      context_.blocking_pool.get_executor(),
+      [this, &exchange]() -> asio::awaitable<Response> { co_return RunHandler(exchange); },
+      asio::use_awaitable);
 }
 
 void Connection::ReportAccess(const Exchange& exchange, const ResponsePlan& plan,

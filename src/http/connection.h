@@ -65,6 +65,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     ReadOutcome outcome = ReadOutcome::kClosed;
     Request request;
     std::optional<Response> early;
+    bool offload = false;       // BodyPolicy::offload: Handle runs on the blocking pool
     bool body_pending = false;  // announced body bytes were left unread
     std::string error;          // for the access log
   };
@@ -96,6 +97,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void SetCork(bool on);
 
   Response RunHandler(Exchange& exchange);
+  // RunHandler on the blocking pool; resumes on this connection's loop.
+  boost::asio::awaitable<Response> RunHandlerOffLoop(Exchange& exchange);
+  void DisarmDeadline();
   void ReportAccess(const Exchange& exchange, const ResponsePlan& plan, const WriteResult& write,
                     Clock::time_point started);
   boost::asio::awaitable<void> Shutdown(bool linger);

@@ -149,6 +149,7 @@ asio::awaitable<Connection::Exchange> Connection::ReadRequest() {
     exchange.outcome = ReadOutcome::kRejected;
     co_return exchange;
   }
+  exchange.offload = policy.offload;
   if (!exchange.body_pending) {
     exchange.outcome = ReadOutcome::kOk;
     co_return exchange;

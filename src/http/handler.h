@@ -3,9 +3,10 @@
 // Threading: the server runs one event loop per thread and calls the Handler on the thread that
 // owns the connection, so a Handler is called concurrently from several threads and must be
 // thread-safe. Calls are synchronous and block that loop (and every connection on it): a
-// handler must be fast (memory lookups, small files, short SQLite reads). Slow work (remote
-// storage, signing a large index) belongs on a worker pool whose result the handler serves from
-// a cache, or is precomputed.
+// handler must be fast (memory lookups, small files, short SQLite reads). A request whose
+// handling is slow by nature (publishing a package: validation, fsync, index rebuild) is marked
+// in OnHeaders with BodyPolicy::offload, and Handle then runs on the server's blocking pool
+// while the loop goes on serving its other connections.
 #pragma once
 
 #include <chrono>
@@ -29,6 +30,9 @@ enum class BodySink {
 struct BodyPolicy {
   uint64_t limit = 0;  // larger bodies get 413 (checked against Content-Length before reading)
   BodySink sink = BodySink::kMemory;
+  // Run Handle for this request on the blocking pool (ServerOptions::blocking_threads). No
+  // deadline applies while it runs; Server::Stop waits for it.
+  bool offload = false;
 };
 
 class Handler {

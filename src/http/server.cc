@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <thread>
@@ -21,7 +22,8 @@ class Server::Impl {
         handler_(std::move(handler)),
         access_log_(std::move(access_log)),
         limiter_(options_.max_connections, options_.max_connections_per_ip),
-        context_{options_, *handler_, access_log_, limiter_, stopping_} {}
+        blocking_pool_(std::max(options_.blocking_threads, 1U)),
+        context_{options_, *handler_, access_log_, limiter_, stopping_, blocking_pool_} {}
 
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
@@ -67,11 +69,14 @@ class Server::Impl {
     for (auto& worker : workers_) {
       worker->BeginStop();
     }
+    // A loop ends only once its offloaded handlers have come back to it, so after the joins
+    // the pool has nothing left that refers to a connection.
     for (auto& thread : threads_) {
       thread.join();
     }
     threads_.clear();
     workers_.clear();
+    blocking_pool_.join();
   }
 
   uint16_t port() const { return port_; }
@@ -83,6 +88,7 @@ class Server::Impl {
   const AccessLogFunction access_log_;
   ConnectionLimiter limiter_;
   std::atomic<bool> stopping_{false};
+  boost::asio::thread_pool blocking_pool_;  // outlives the workers, which post to it
   const ServerContext context_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;

@@ -56,7 +56,8 @@ struct ServerOptions {
   size_t max_connections = 10000;     // beyond it new connections get 503; 0: unlimited
   size_t max_connections_per_ip = 0;  // 0: unlimited (the right value behind a proxy)
 
-  std::string upload_dir;  // BodySink::kTempFile directory; empty: $TMPDIR or /tmp
+  std::string upload_dir;         // BodySink::kTempFile directory; empty: $TMPDIR or /tmp
+  unsigned blocking_threads = 2;  // threads for BodyPolicy::offload handlers; at least 1
 };
 
 class Server {

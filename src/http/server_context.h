@@ -5,6 +5,8 @@
 
 #include <atomic>
 
+#include <boost/asio/thread_pool.hpp>
+
 #include "http/connection_limiter.h"
 #include "http/handler.h"
 #include "http/server.h"
@@ -19,6 +21,8 @@ struct ServerContext {
   // Set by Server::Stop() before the loops are told: a handler still running when Stop() is
   // called already sees it, so its response goes out with "Connection: close".
   const std::atomic<bool>& stopping;
+  // Where BodyPolicy::offload handlers run; joined by Server::Stop after the loops.
+  boost::asio::thread_pool& blocking_pool;
 };
 
 }  // namespace apkd::http

@@ -1,6 +1,7 @@
 // Management API, part 2: org-scoped resources (entitlements, packages, keys, pull tokens, role
 // bindings), the package routes shared with the catalog, and the JSON helpers.
 #include <chrono>
+#include <optional>
 #include <utility>
 
 #include <boost/json/parse.hpp>
@@ -10,6 +11,7 @@
 #include "server/api_json.h"
 #include "server/handler.h"
 #include "server/responses.h"
+#include "util/mapped_file.h"
 
 namespace apkd::server {
 
@@ -33,8 +35,7 @@ Result<std::string> StringMember(const boost::json::object& object, std::string_
   return std::string(value->as_string());
 }
 
-std::optional<std::string> OptionalString(const boost::json::object& object,
-                                          std::string_view key) {
+std::optional<std::string> OptionalString(const boost::json::object& object, std::string_view key) {
   const auto* value = object.if_contains(key);
   if (value == nullptr || !value->is_string()) {
     return std::nullopt;
@@ -47,10 +48,9 @@ boost::json::object OrgJson(const storage::Org& org) {
 }
 
 boost::json::object PackageJson(const storage::PackageRow& row) {
-  return {{"name", row.name},         {"version", row.version},
-          {"arch", row.arch},         {"org_uid", row.org_uid},
-          {"checksum", row.checksum}, {"size", row.size},
-          {"sha256", row.blob_key},   {"published_at", row.published_at}};
+  return {{"name", row.name},       {"version", row.version},          {"arch", row.arch},
+          {"org_uid", row.org_uid}, {"checksum", row.checksum},        {"size", row.size},
+          {"sha256", row.blob_key}, {"published_at", row.published_at}};
 }
 
 boost::json::object KeyJson(const storage::SigningKeyRow& row) {
@@ -197,10 +197,19 @@ Capability RequiredCapability(std::string_view resource, std::string_view method
 
 }  // namespace
 
-http::Response PackagesIn(const Services& s, const http::Request& request,
-                          std::string_view org_uid, const Segments& rest) {
+http::Response PackagesIn(const Services& s, const http::Request& request, std::string_view org_uid,
+                          const Segments& rest) {
   if (rest.empty() && request.method == "POST") {
-    auto outcome = s.repo.Publish(org_uid, request.body);
+    // Uploads arrive in a temp file (ApkdHandler::OnHeaders); map it rather than copy it.
+    std::optional<MappedFile> staged;
+    if (request.body_file.valid()) {
+      auto mapped = MappedFile::Map(request.body_file.get());
+      if (!mapped.ok()) {
+        return ErrorResponse(mapped.error());
+      }
+      staged = std::move(mapped).value();
+    }
+    auto outcome = s.repo.Publish(org_uid, staged ? staged->bytes() : request.body);
     if (!outcome.ok()) {
       return ErrorResponse(outcome.error());
     }

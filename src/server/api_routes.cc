@@ -29,8 +29,7 @@ http::Response IssueToken(const Services& s, const http::Request& request) {
   }
   // Without an audience the token is for this repository's own host, which a client that
   // reaches the server by another name (127.0.0.1, a proxy) cannot always know.
-  const std::string audience =
-      OptionalString(*body, "audience").value_or(s.tokens.audience());
+  const std::string audience = OptionalString(*body, "audience").value_or(s.tokens.audience());
   std::optional<auth::CapabilitySet> capabilities = principal->narrowed;
   if (auto requested = OptionalString(*body, "capabilities")) {
     auto parsed = auth::CapabilitySet::Parse(*requested);
@@ -44,10 +43,9 @@ http::Response IssueToken(const Services& s, const http::Request& request) {
   if (!issued.ok()) {
     return ErrorResponse(issued.error());
   }
-  return JsonResponse(http::status::kOk,
-                      boost::json::object{{"token", issued->token},
-                                          {"identity", principal->identity_id},
-                                          {"expires_at", issued->claims.exp}});
+  return JsonResponse(http::status::kOk, boost::json::object{{"token", issued->token},
+                                                             {"identity", principal->identity_id},
+                                                             {"expires_at", issued->claims.exp}});
 }
 
 // Runs `action` when the caller is the bootstrap owner (with `capability` not narrowed away).
@@ -96,32 +94,73 @@ http::Response Orgs(const Services& s, const http::Request& request, const Segme
   return http::Response::Text(http::status::kNotFound, "no such API route\n");
 }
 
-http::Response PutImage(const Services& s, const http::Request& request, std::string_view name) {
-  auto body = ParseJsonObject(request);
-  if (!body.ok()) {
-    return ErrorResponse(body.error());
-  }
-  storage::Image image{.name = std::string(name)};
-  const auto* packages = body->if_contains("packages");
+// The "packages" array of names in a JSON request body.
+Result<std::vector<std::string>> PackageNames(const http::Request& request) {
+  APKD_ASSIGN_OR_RETURN(auto body, ParseJsonObject(request));
+  const auto* packages = body.if_contains("packages");
   if (packages == nullptr || !packages->is_array()) {
-    return ErrorResponse(MakeError(ErrorCode::kInvalidArgument, "packages: expected an array"));
+    return MakeError(ErrorCode::kInvalidArgument, "packages: expected an array");
   }
+  std::vector<std::string> names;
   for (const auto& item : packages->as_array()) {
     if (!item.is_string()) {
-      return ErrorResponse(MakeError(ErrorCode::kInvalidArgument, "packages: expected strings"));
+      return MakeError(ErrorCode::kInvalidArgument, "packages: expected strings");
     }
-    image.packages.emplace_back(item.as_string());
+    names.emplace_back(item.as_string());
   }
-  auto stored = s.repo.PutImage(image);
+  return names;
+}
+
+boost::json::array NamesJson(const std::vector<std::string>& names) {
+  boost::json::array list;
+  for (const auto& name : names) {
+    list.emplace_back(name);
+  }
+  return list;
+}
+
+http::Response PutImage(const Services& s, const http::Request& request, std::string_view name) {
+  auto names = PackageNames(request);
+  if (!names.ok()) {
+    return ErrorResponse(names.error());
+  }
+  auto stored =
+      s.repo.PutImage(storage::Image{.name = std::string(name), .packages = std::move(*names)});
   if (!stored.ok()) {
     return ErrorResponse(stored.error());
   }
-  boost::json::array list;
-  for (const auto& package : stored->packages) {
-    list.emplace_back(package);
+  return JsonResponse(
+      http::status::kOk,
+      boost::json::object{{"name", stored->name}, {"packages", NamesJson(stored->packages)}});
+}
+
+// /base-set: the package names every org sees besides its images'.
+http::Response BaseSet(const Services& s, const http::Request& request) {
+  if (request.method == "GET") {
+    return Global(s, request, Capability::kApkList, [&] {
+      auto names = s.repo.GetBaseSet();
+      return names.ok() ? JsonResponse(http::status::kOk,
+                                       boost::json::object{{"packages", NamesJson(*names)}})
+                        : ErrorResponse(names.error());
+    });
   }
-  return JsonResponse(http::status::kOk,
-                      boost::json::object{{"name", stored->name}, {"packages", std::move(list)}});
+  if (request.method == "PUT") {
+    return Global(s, request, Capability::kApkCreate, [&] {
+      auto names = PackageNames(request);
+      if (!names.ok()) {
+        return ErrorResponse(names.error());
+      }
+      auto status = s.repo.SetBaseSet(std::move(*names));
+      if (!status.ok()) {
+        return ErrorResponse(status.error());
+      }
+      auto stored = s.repo.GetBaseSet();
+      return stored.ok() ? JsonResponse(http::status::kOk,
+                                        boost::json::object{{"packages", NamesJson(*stored)}})
+                         : ErrorResponse(stored.error());
+    });
+  }
+  return http::Response::Text(http::status::kNotFound, "no such API route\n");
 }
 
 http::Response Images(const Services& s, const http::Request& request, const Segments& seg) {
@@ -132,11 +171,7 @@ http::Response Images(const Services& s, const http::Request& request, const Seg
         return ErrorResponse(images.error());
       }
       return ListResponse(*images, [](const storage::Image& image) {
-        boost::json::array list;
-        for (const auto& package : image.packages) {
-          list.emplace_back(package);
-        }
-        return boost::json::object{{"name", image.name}, {"packages", std::move(list)}};
+        return boost::json::object{{"name", image.name}, {"packages", NamesJson(image.packages)}};
       });
     });
   }
@@ -156,8 +191,8 @@ http::Response Images(const Services& s, const http::Request& request, const Seg
 }  // namespace
 
 // Shared with the org-scoped routes: publish / list / withdraw in one scope ("" = catalog).
-http::Response PackagesIn(const Services& s, const http::Request& request,
-                          std::string_view org_uid, const Segments& rest);
+http::Response PackagesIn(const Services& s, const http::Request& request, std::string_view org_uid,
+                          const Segments& rest);
 
 http::Response HandleApi(const Services& services, const http::Request& request,
                          const Segments& segments) {
@@ -173,6 +208,9 @@ http::Response HandleApi(const Services& services, const http::Request& request,
   }
   if (segments[0] == "images") {
     return Images(services, request, segments);
+  }
+  if (segments.size() == 1 && segments[0] == "base-set") {
+    return BaseSet(services, request);
   }
   if (segments[0] == "packages") {
     const Capability capability = request.method == "POST"     ? Capability::kApkCreate

@@ -31,11 +31,31 @@ ApkdHandler::ApkdHandler(Services services) : services_(std::move(services)) {}
 
 std::optional<http::Response> ApkdHandler::OnHeaders(const http::Request& head,
                                                      http::BodyPolicy& policy) {
-  // Package uploads: POST /api/v1/packages and /api/v1/orgs/<org>/packages.
-  if (head.method == "POST" && head.path.starts_with("/api/v1/") &&
-      head.path.ends_with("/packages")) {
-    policy.limit = kMaxUploadBytes;
+  // Package uploads: POST /api/v1/packages and /api/v1/orgs/<org>/packages. The caller is
+  // checked before a byte of the body is read (no 512 MiB written to disk for a 401); the body
+  // goes to a temp file, and publishing (validation, fsync, index rebuild) runs on the blocking
+  // pool so that downloads on this loop go on meanwhile.
+  if (head.method != "POST") {
+    return std::nullopt;
   }
+  const auto segments = SplitPath(head.path);
+  const bool catalog = segments.size() == 3 && segments[2] == "packages";
+  const bool private_org =
+      segments.size() == 5 && segments[2] == "orgs" && segments[4] == "packages";
+  if (segments.size() < 3 || segments[0] != "api" || segments[1] != "v1" ||
+      !(catalog || private_org)) {
+    return std::nullopt;
+  }
+  const auto decision = catalog ? services_.authorizer.AuthorizeGlobal(AuthorizationOf(head),
+                                                                       auth::Capability::kApkCreate)
+                                : services_.authorizer.Authorize(AuthorizationOf(head), segments[3],
+                                                                 auth::Capability::kApkCreate);
+  if (!decision.allowed()) {
+    return AuthFailure(decision, services_.realm);
+  }
+  policy.limit = kMaxUploadBytes;
+  policy.sink = http::BodySink::kTempFile;
+  policy.offload = true;
   return std::nullopt;
 }
 
@@ -46,8 +66,8 @@ http::Response ApkdHandler::Handle(const http::Request& request) {
       return http::Response::Text(http::status::kOk, "ok\n");
     }
     if (segments[0] == "metrics") {
-      auto response = http::Response::Text(
-          http::status::kOk, services_.metrics.Render(services_.cache.builds()));
+      auto response = http::Response::Text(http::status::kOk,
+                                           services_.metrics.Render(services_.cache.builds()));
       response.headers.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       return response;
     }

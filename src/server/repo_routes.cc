@@ -36,9 +36,8 @@ http::Response ServeIndex(const Services& s, const http::Request& request, std::
   return response;
 }
 
-http::Response ServePackage(const Services& s, const http::Request& request,
-                            std::string_view org, std::string_view arch,
-                            std::string_view file) {
+http::Response ServePackage(const Services& s, const http::Request& request, std::string_view org,
+                            std::string_view arch, std::string_view file) {
   const auto decision =
       s.authorizer.Authorize(AuthorizationOf(request), org, auth::Capability::kApkBlobsGet);
   if (!decision.allowed()) {

@@ -49,10 +49,9 @@ http::Response AuthFailure(const service::AuthDecision& decision, std::string_vi
     case service::AuthOutcome::kAllowed:
       break;
   }
-  return http::Response::Text(
-      http::status::kForbidden,
-      std::string(kForbiddenBody) + ": " +
-          std::string(auth::CapabilityName(decision.missing)) + "\n");
+  return http::Response::Text(http::status::kForbidden,
+                              std::string(kForbiddenBody) + ": " +
+                                  std::string(auth::CapabilityName(decision.missing)) + "\n");
 }
 
 }  // namespace apkd::server

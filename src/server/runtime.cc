@@ -83,6 +83,12 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
   options.address = config.listen_address;
   options.port = config.listen_port;
   options.threads = config.threads;
+  // Uploads are staged beside the data, not in a /tmp that may be RAM.
+  options.upload_dir = config.data_dir + "/uploads";
+  std::filesystem::create_directories(options.upload_dir, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kIoError, "cannot create " + options.upload_dir);
+  }
   Metrics* metrics = &p->metrics;
   p->server = std::make_unique<http::Server>(
       options, std::make_shared<ApkdHandler>(std::move(services)),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <utility>
 
 #include "format/apkindex_text.h"
@@ -33,8 +34,7 @@ Error AsBadPackage(const Error& error) {
 }  // namespace
 
 RepositoryService::RepositoryService(storage::MetadataStore& store, storage::BlobStore& blobs,
-                                     IndexCache& cache, OrgKeys& keys,
-                                     std::function<int64_t()> now)
+                                     IndexCache& cache, OrgKeys& keys, std::function<int64_t()> now)
     : store_(store), blobs_(blobs), cache_(cache), keys_(keys), now_(std::move(now)) {
   if (!now_) {
     now_ = SystemNow;
@@ -68,16 +68,36 @@ Result<std::vector<storage::Org>> RepositoryService::ListOrgs() { return store_.
 
 Result<storage::Image> RepositoryService::PutImage(const storage::Image& image) {
   APKD_ASSIGN_OR_RETURN(auto stored, store_.PutImage(image));
-  APKD_RETURN_IF_ERROR(cache_.RefreshAll());
+  // The orgs entitled to the image see its old and its new names: only their indexes change.
+  APKD_ASSIGN_OR_RETURN(auto orgs, store_.ListEntitledOrgs(stored.name));
+  APKD_RETURN_IF_ERROR(RefreshOrgs(orgs));
   return stored;
 }
 
 Status RepositoryService::DeleteImage(std::string_view name) {
+  // Deleting the image drops its entitlements: ask who was entitled first.
+  APKD_ASSIGN_OR_RETURN(auto orgs, store_.ListEntitledOrgs(name));
   APKD_RETURN_IF_ERROR(store_.DeleteImage(name));
-  return cache_.RefreshAll();
+  return RefreshOrgs(orgs);
+}
+
+Status RepositoryService::RefreshOrgs(const std::vector<std::string>& org_uids) {
+  for (const auto& uid : org_uids) {
+    APKD_RETURN_IF_ERROR(cache_.Refresh(uid));
+  }
+  return OkStatus();
 }
 
 Result<std::vector<storage::Image>> RepositoryService::ListImages() { return store_.ListImages(); }
+
+Result<std::vector<std::string>> RepositoryService::GetBaseSet() { return store_.GetBaseSet(); }
+
+Status RepositoryService::SetBaseSet(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  APKD_RETURN_IF_ERROR(store_.SetBaseSet(names));
+  return cache_.RefreshAll();
+}
 
 Status RepositoryService::AddEntitlement(const storage::Org& org, std::string_view image) {
   APKD_RETURN_IF_ERROR(
@@ -96,11 +116,27 @@ Result<std::vector<storage::Entitlement>> RepositoryService::ListEntitlements(
   return store_.ListEntitlements(org.uid);
 }
 
-Status RepositoryService::RefreshAfterPackageChange(std::string_view org_uid) {
-  if (org_uid.empty()) {
+Status RepositoryService::RefreshAfterPackageChange(std::string_view org_uid,
+                                                    std::string_view name) {
+  if (!org_uid.empty()) {
+    return cache_.Refresh(std::string(org_uid));
+  }
+  // A catalog package shows in the orgs that see its name: every org when the name is in the
+  // base set, else the orgs entitled to an image that names it.
+  APKD_ASSIGN_OR_RETURN(auto base, store_.GetBaseSet());
+  if (std::binary_search(base.begin(), base.end(), name)) {
     return cache_.RefreshAll();
   }
-  return cache_.Refresh(std::string(org_uid));
+  APKD_ASSIGN_OR_RETURN(auto images, store_.ListImages());
+  std::set<std::string> orgs;
+  for (const auto& image : images) {
+    if (std::find(image.packages.begin(), image.packages.end(), name) == image.packages.end()) {
+      continue;
+    }
+    APKD_ASSIGN_OR_RETURN(auto entitled, store_.ListEntitledOrgs(image.name));
+    orgs.insert(entitled.begin(), entitled.end());
+  }
+  return RefreshOrgs(std::vector<std::string>(orgs.begin(), orgs.end()));
 }
 
 Result<PublishOutcome> RepositoryService::Publish(std::string_view org_uid,
@@ -148,7 +184,7 @@ Result<PublishOutcome> RepositoryService::Publish(std::string_view org_uid,
     }
     return inserted.error();
   }
-  APKD_RETURN_IF_ERROR(RefreshAfterPackageChange(org_uid));
+  APKD_RETURN_IF_ERROR(RefreshAfterPackageChange(org_uid, info.name));
   return PublishOutcome{.row = std::move(inserted).value(), .created = true};
 }
 
@@ -157,7 +193,7 @@ Result<storage::PackageRow> RepositoryService::Withdraw(std::string_view org_uid
                                                         std::string_view version,
                                                         std::string_view arch) {
   APKD_ASSIGN_OR_RETURN(auto row, store_.WithdrawPackage(org_uid, name, version, arch));
-  APKD_RETURN_IF_ERROR(RefreshAfterPackageChange(org_uid));
+  APKD_RETURN_IF_ERROR(RefreshAfterPackageChange(org_uid, name));
   // The blob stays until garbage collection: a client may be downloading it right now.
   return row;
 }

@@ -44,6 +44,10 @@ class RepositoryService {
   Result<storage::Image> PutImage(const storage::Image& image);
   Status DeleteImage(std::string_view name);
   Result<std::vector<storage::Image>> ListImages();
+  // The package names every org sees besides its images' (sorted). Setting it rebuilds every
+  // org's indexes.
+  Result<std::vector<std::string>> GetBaseSet();
+  Status SetBaseSet(std::vector<std::string> names);
 
   Status AddEntitlement(const storage::Org& org, std::string_view image);
   Status RemoveEntitlement(const storage::Org& org, std::string_view image);
@@ -72,7 +76,9 @@ class RepositoryService {
  private:
   Result<storage::PackageRow> FindVisible(const storage::Org& org, std::string_view arch,
                                           std::string_view name, std::string_view version);
-  Status RefreshAfterPackageChange(std::string_view org_uid);
+  // Refreshes the indexes that a change to package `name` in scope `org_uid` touches.
+  Status RefreshAfterPackageChange(std::string_view org_uid, std::string_view name);
+  Status RefreshOrgs(const std::vector<std::string>& org_uids);
 
   storage::MetadataStore& store_;
   storage::BlobStore& blobs_;

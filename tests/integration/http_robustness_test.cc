@@ -145,6 +145,48 @@ TEST_F(HttpRobustnessTest, GracefulStopFinishesInFlightRequests) {
   EXPECT_FALSE(late.connected() && late.Send(MakeRequest("GET", "/echo")) && late.ReadResponse());
 }
 
+TEST_F(HttpRobustnessTest, OffloadedHandlersLeaveTheirLoopServing) {
+  ServerOptions options = TestOptions();
+  options.threads = 1;  // one loop: a blocking handler on it would hold every connection
+  StartServer(options);
+  RawClient busy(port_);
+  ASSERT_TRUE(busy.Send(MakeRequest("GET", "/slow-offloaded")));
+  for (int i = 0; i < 200 && service_.slow_requests_started() == 0; ++i) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  ASSERT_EQ(service_.slow_requests_started(), 1);
+  EXPECT_TRUE(ServerAnswers(port_));
+  EXPECT_EQ(service_.slow_requests_finished(), 0) << "answered while the slow handler ran";
+  auto response = busy.ReadResponse();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "slow done\n");
+  // Exceptions on the pool become a 500, as on the loop, and the server goes on.
+  RawClient thrower(port_);
+  ASSERT_TRUE(thrower.Send(MakeRequest("GET", "/throw-offloaded")));
+  auto failed = thrower.ReadResponse();
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->status, 500);
+  EXPECT_TRUE(ServerAnswers(port_));
+}
+
+TEST_F(HttpRobustnessTest, StopWaitsForOffloadedHandlers) {
+  StartServer();
+  RawClient busy(port_);
+  ASSERT_TRUE(busy.Send(MakeRequest("GET", "/slow-offloaded")));
+  for (int i = 0; i < 200 && service_.slow_requests_started() == 0; ++i) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  ASSERT_EQ(service_.slow_requests_started(), 1);
+  auto stopped = std::async(std::launch::async, [this] { server_->Stop(); });
+  auto response = busy.ReadResponse();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->headers.Get("Connection"), "close");
+  stopped.get();
+  EXPECT_EQ(service_.slow_requests_finished(), 1);
+}
+
 TEST_F(HttpRobustnessTest, StopCutsRequestsThatOutliveTheGrace) {
   ServerOptions options = TestOptions();
   options.shutdown_grace = milliseconds(100);

@@ -205,6 +205,7 @@ class TestService::Routes final : public Handler {
       policy.limit = kUploadLimit;
       policy.sink = BodySink::kTempFile;
     }
+    policy.offload = head.path.ends_with("-offloaded");
     return std::nullopt;
   }
 
@@ -230,12 +231,13 @@ class TestService::Routes final : public Handler {
       return Response::Text(
           status::kOk, "size=" + std::to_string(data.size()) + "\nfnv=" + Fnv1aHex(data) + "\n");
     }
-    if (request.path == "/slow") {
+    if (request.path == "/slow" || request.path == "/slow-offloaded") {
       ++service_.slow_started_;
       std::this_thread::sleep_for(std::chrono::milliseconds(700));
+      ++service_.slow_finished_;
       return Response::Text(status::kOk, "slow done\n");
     }
-    if (request.path == "/throw") {
+    if (request.path == "/throw" || request.path == "/throw-offloaded") {
       throw std::runtime_error("boom");
     }
     if (request.path.starts_with("/echo")) {

@@ -1,6 +1,7 @@
 // Helpers for the HTTP server integration tests: a blocking raw-socket client that reads
 // responses byte-exactly, a test service (Handler) with a shared blob, a sendfile'd file, an
-// echo, an upload route and a slow route, and a server fixture on 127.0.0.1:0.
+// echo, an upload route and a slow route (also offloaded to the blocking pool: `/slow-offloaded`,
+// `/throw-offloaded`), and a server fixture on 127.0.0.1:0.
 #pragma once
 
 #include <atomic>
@@ -87,6 +88,7 @@ class TestService {
   const std::string& file_path() const { return file_path_; }
   std::vector<AccessRecord> access_records() const;
   int slow_requests_started() const { return slow_started_.load(); }
+  int slow_requests_finished() const { return slow_finished_.load(); }
 
  private:
   class Routes;
@@ -96,6 +98,7 @@ class TestService {
   std::string file_path_;
   std::shared_ptr<Handler> handler_;
   std::atomic<int> slow_started_{0};
+  std::atomic<int> slow_finished_{0};
   mutable std::mutex mutex_;
   std::vector<AccessRecord> records_;  // guarded by mutex_
 };

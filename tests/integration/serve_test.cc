@@ -221,6 +221,33 @@ TEST_F(ServeTest, RepublishIsIdempotentAndConflictsAreRefused) {
   EXPECT_NE(bad.body.find("invalid package"), std::string::npos);
 }
 
+TEST_F(ServeTest, UploadsAreRefusedBeforeTheBodyIsRead) {
+  const std::string big = dir_->File("big.bin");
+  RunCommand("head -c 20000000 /dev/zero > " + big);
+  for (const std::string& auth : {std::string(), Auth(pull_a_)}) {
+    auto r = RunCommand("curl -s -o /dev/null -w '%{http_code} %{size_upload}' " + auth +
+                        " --data-binary @" + big + " " + Url("/api/v1/orgs/acme.example/packages"));
+    const int status = std::atoi(r.output.c_str());
+    const long long uploaded = std::atoll(r.output.c_str() + r.output.find(' ') + 1);
+    EXPECT_EQ(status, auth.empty() ? 401 : 403) << r.output;
+    EXPECT_LT(uploaded, 20000000) << "refused from the headers, not after 20 MB";
+  }
+}
+
+TEST_F(ServeTest, BaseSetReachesEveryOrg) {
+  EXPECT_EQ(Index("globex", "x86_64", admin_).find("P:curl"), std::string::npos);
+  auto put = Api("PUT", "/api/v1/base-set", R"({"packages":["curl"]})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.body, "{\"packages\":[\"curl\"]}\n");
+  EXPECT_NE(Index("globex", "x86_64", admin_).find("P:curl"), std::string::npos);
+  EXPECT_NE(Index("acme.example", "x86_64", pull_a_).find("P:curl"), std::string::npos);
+  EXPECT_EQ(
+      Curl(Auth(pull_a_) + " -X PUT -d '{\"packages\":[]}' " + Url("/api/v1/base-set")).status,
+      403);
+  ASSERT_EQ(Api("PUT", "/api/v1/base-set", R"({"packages":[]})").status, 200);
+  EXPECT_EQ(Index("globex", "x86_64", admin_).find("P:curl"), std::string::npos);
+}
+
 TEST_F(ServeTest, ASecondServerOnTheSameDataDirIsRefused) {
   auto second = RunCommand("timeout 20 " + testing::BuiltBinary("apkd") + " serve --data-dir " +
                            ShellQuote(dir_->File("data")) +

@@ -147,6 +147,35 @@ TEST_F(ServiceTest, VisibilityFollowsEntitlementsAndScopes) {
   EXPECT_EQ(cache_.Get(b.uid, "x86_64")->package_count, 1U);
 }
 
+TEST_F(ServiceTest, CatalogChangesRebuildOnlyTheOrgsThatSeeThem) {
+  auto a = repo_.CreateOrg("a").value();
+  auto b = repo_.CreateOrg("b").value();
+  ASSERT_TRUE(repo_.PutImage(storage::Image{.name = "img", .packages = {"tool"}}).ok());
+  ASSERT_TRUE(repo_.AddEntitlement(a, "img").ok());
+  const auto b_before = cache_.Get(b.uid, "x86_64");
+  const uint64_t builds = cache_.builds();
+  ASSERT_TRUE(repo_.Publish("", Apk("tool", "1.0-r0", "x86_64")).ok());
+  EXPECT_EQ(cache_.builds(), builds + 1) << "a's x86_64 index only";
+  ASSERT_TRUE(repo_.Publish("", Apk("unseen", "1.0-r0", "x86_64")).ok());
+  EXPECT_EQ(cache_.builds(), builds + 1) << "nobody sees it: nothing to rebuild";
+  EXPECT_EQ(cache_.Get(a.uid, "x86_64")->package_count, 1U);
+  EXPECT_EQ(cache_.Get(b.uid, "x86_64"), b_before);
+  // The base set reaches every org.
+  ASSERT_TRUE(repo_.SetBaseSet({"unseen", "unseen"}).ok());
+  EXPECT_EQ(repo_.GetBaseSet().value(), std::vector<std::string>{"unseen"});
+  EXPECT_EQ(cache_.Get(b.uid, "x86_64")->package_count, 1U);
+  EXPECT_EQ(cache_.Get(a.uid, "x86_64")->package_count, 2U);
+  ASSERT_TRUE(repo_.Publish("", Apk("unseen", "2.0-r0", "x86_64")).ok());
+  EXPECT_EQ(cache_.Get(b.uid, "x86_64")->package_count, 2U) << "base-set names refresh all";
+  // Changing or deleting an image rebuilds its entitled orgs, also on the way out.
+  ASSERT_TRUE(repo_.PutImage(storage::Image{.name = "img", .packages = {}}).ok());
+  EXPECT_EQ(cache_.Get(a.uid, "x86_64")->package_count, 2U);
+  ASSERT_TRUE(repo_.PutImage(storage::Image{.name = "img", .packages = {"tool"}}).ok());
+  EXPECT_EQ(cache_.Get(a.uid, "x86_64")->package_count, 3U);
+  ASSERT_TRUE(repo_.DeleteImage("img").ok());
+  EXPECT_EQ(cache_.Get(a.uid, "x86_64")->package_count, 2U);
+}
+
 TEST_F(ServiceTest, ExpiredIdentitySecretIsUnauthenticated) {
   auto org = repo_.CreateOrg("acme").value();
   auto pull = iam_.CreatePullIdentity(org, "ci", "apk.pull", kNow).value();
