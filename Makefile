@@ -32,9 +32,10 @@ dev: deps
 bench: build
 	cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DAPKD_BUILD_TESTS=OFF >/dev/null
 	cmake --build build/bench -j $(JOBS) --target apkd_index_bench apkd_incremental_index_bench \
-	  apkd apkctl
+	  apkd_service_publish_bench apkd apkctl
 	bench/run_index_bench.sh build/bench
 	build/bench/bench/apkd_incremental_index_bench
+	build/bench/bench/apkd_service_publish_bench
 	bench/serve_vs_nginx.sh build/bench
 
 format:

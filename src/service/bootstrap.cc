@@ -19,14 +19,13 @@ Result<BootstrapResult> Bootstrap(storage::MetadataStore& store, int64_t now) {
   }
   const std::string id = HexEncode(crypto::RandomBytes(kIdentityIdBytes));
   std::string secret = MakeIdentitySecret(id);
-  APKD_ASSIGN_OR_RETURN(auto identity,
-                        store.CreateIdentity(storage::Identity{
-                            .id = id,
-                            .kind = storage::IdentityKind::kUser,
-                            .name = "admin",
-                            .secret_hash = HashSecret(secret),
-                            .created_at = now,
-                        }));
+  APKD_ASSIGN_OR_RETURN(auto identity, store.CreateIdentity(storage::Identity{
+                                           .id = id,
+                                           .kind = storage::IdentityKind::kUser,
+                                           .name = "admin",
+                                           .secret_hash = HashSecret(secret),
+                                           .created_at = now,
+                                       }));
   APKD_RETURN_IF_ERROR(store.SetSetting(kBootstrapOwnerSetting, identity.id));
   return BootstrapResult{.identity_id = identity.id, .secret = std::move(secret)};
 }

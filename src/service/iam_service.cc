@@ -27,8 +27,8 @@ Status IamService::CheckRole(const storage::Org& org, std::string_view role) {
 }
 
 Result<CreatedIdentity> IamService::CreatePullIdentity(const storage::Org& org,
-                                                       std::string_view name,
-                                                       std::string_view role, int64_t now) {
+                                                       std::string_view name, std::string_view role,
+                                                       int64_t now) {
   APKD_RETURN_IF_ERROR(CheckRole(org, role));
   const std::string id = HexEncode(crypto::RandomBytes(kIdentityIdBytes));
   std::string secret = MakeIdentitySecret(id);
@@ -51,8 +51,7 @@ Result<CreatedIdentity> IamService::CreatePullIdentity(const storage::Org& org,
                          .binding = std::move(binding).value()};
 }
 
-Result<storage::RoleBinding> IamService::Bind(const storage::Org& org,
-                                              std::string_view identity_id,
+Result<storage::RoleBinding> IamService::Bind(const storage::Org& org, std::string_view identity_id,
                                               std::string_view role, int64_t now) {
   APKD_RETURN_IF_ERROR(CheckRole(org, role));
   return store_.CreateRoleBinding(storage::RoleBinding{.identity_id = std::string(identity_id),

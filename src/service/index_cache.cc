@@ -11,6 +11,8 @@
 namespace apkd::service {
 namespace {
 
+constexpr std::string_view kNoarch = "noarch";
+
 int64_t SystemNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -66,21 +68,21 @@ Result<format::IndexRecord> RecordFor(const storage::PackageRow& row, const std:
   return record;
 }
 
-std::string ContentKey(const std::map<std::string, const storage::PackageRow*>& rows) {
-  crypto::Hasher hasher(crypto::DigestAlgorithm::kSha256);
-  for (const auto& [key, row] : rows) {
-    hasher.Update(key);
-    hasher.Update(row->checksum);
-    hasher.Update("\n");
+std::string SignerNames(const std::vector<std::shared_ptr<const crypto::Signer>>& signers) {
+  std::string names;
+  for (const auto& signer : signers) {
+    names += signer->key_name() + "/";
   }
-  return HexEncode(hasher.Finish());
+  return names;
 }
 
 }  // namespace
 
-IndexCache::IndexCache(storage::MetadataStore& store, SignersFor signers,
-                       IndexCacheOptions options)
-    : store_(store), signers_(std::move(signers)), options_(std::move(options)) {
+IndexCache::IndexCache(storage::MetadataStore& store, SignersFor signers, IndexCacheOptions options)
+    : store_(store),
+      signers_(std::move(signers)),
+      options_(std::move(options)),
+      record_set_key_(crypto::RandomBytes(32)) {
   if (!options_.now) {
     options_.now = SystemNow;
   }
@@ -136,56 +138,98 @@ uint64_t IndexCache::builds() const {
   return builds_;
 }
 
-Status IndexCache::RefreshSlot(const std::string& org_uid, const std::string& arch) {
-  APKD_ASSIGN_OR_RETURN(const storage::RepositoryView view, store_.ReadRepository(org_uid, arch));
-  const auto desired = DesiredRows(view, arch);
-  APKD_ASSIGN_OR_RETURN(const auto signers, signers_(org_uid));
+IndexCache::Slot& IndexCache::SlotFor(const std::string& org_uid, const std::string& arch) {
+  std::unique_lock lock(served_mutex_);
+  Slot& slot = slots_[{org_uid, arch}];  // std::map nodes stay put while others are added
+  if (slot.records == nullptr) {
+    index::IndexBuildOptions build_options;
+    build_options.description = options_.description;
+    slot.records = std::make_unique<index::IncrementalIndex>(build_options);
+    slot.record_set = std::make_unique<RecordSetHash>(record_set_key_);
+  }
+  return slot;
+}
+
+Result<IndexCache::Signers> IndexCache::SignersOf(const std::string& org_uid) {
+  APKD_ASSIGN_OR_RETURN(Signers signers, signers_(org_uid));
   if (signers.empty()) {
     return MakeError(ErrorCode::kInternal, "org has no active signing key");
   }
-  const std::string records_key = ContentKey(desired);
-  std::string content_key = records_key;
-  for (const auto& signer : signers) {
-    content_key += "/" + signer->key_name();
-  }
+  return signers;
+}
 
-  Slot* slot = nullptr;
-  {
-    std::unique_lock lock(served_mutex_);
-    slot = &slots_[{org_uid, arch}];  // std::map nodes stay put while others are added
-  }
-  if (slot->served != nullptr && slot->content_key == content_key) {
-    return OkStatus();
-  }
-  if (slot->records == nullptr) {
-    index::IndexBuildOptions build_options;
-    build_options.description = options_.description;
-    slot->records = std::make_unique<index::IncrementalIndex>(build_options);
-  }
-  // Apply the difference: one publish touches one shard of the incremental index.
-  for (auto it = slot->keys.begin(); it != slot->keys.end();) {
+Status IndexCache::RefreshSlot(const std::string& org_uid, const std::string& arch) {
+  APKD_ASSIGN_OR_RETURN(const storage::RepositoryView view, store_.ReadRepository(org_uid, arch));
+  const auto desired = DesiredRows(view, arch);
+  APKD_ASSIGN_OR_RETURN(const Signers signers, SignersOf(org_uid));
+  Slot& slot = SlotFor(org_uid, arch);
+  // Apply the difference: one changed record touches one shard of the incremental index.
+  bool changed = false;
+  for (auto it = slot.keys.begin(); it != slot.keys.end();) {
     const auto wanted = desired.find(it->first);
     if (wanted == desired.end() || wanted->second->checksum != it->second) {
       const size_t first = it->first.find('\0');
       const size_t second = it->first.find('\0', first + 1);
-      slot->records->Remove(it->first.substr(0, first),
+      slot.records->Remove(it->first.substr(0, first),
                            it->first.substr(first + 1, second - first - 1),
                            it->first.substr(second + 1));
-      it = slot->keys.erase(it);
+      slot.record_set->Remove(it->first, it->second);
+      it = slot.keys.erase(it);
+      changed = true;
     } else {
       ++it;
     }
   }
   for (const auto& [key, row] : desired) {
-    if (slot->keys.find(key) == slot->keys.end()) {
+    if (slot.keys.find(key) == slot.keys.end()) {
       APKD_ASSIGN_OR_RETURN(format::IndexRecord record, RecordFor(*row, arch));
-      slot->records->Upsert(std::move(record));
-      slot->keys.emplace(key, row->checksum);
+      slot.records->Upsert(std::move(record));
+      slot.keys.emplace(key, row->checksum);
+      slot.record_set->Add(key, row->checksum);
+      changed = true;
     }
   }
+  if (!changed && slot.served != nullptr && slot.signer_names == SignerNames(signers)) {
+    return OkStatus();
+  }
+  return Serve(slot, signers, view.generation);
+}
+
+Status IndexCache::AddPackage(const std::vector<std::string>& org_uids,
+                              const storage::PackageRow& row) {
+  std::lock_guard rebuild(rebuild_mutex_);
+  // Under the rebuild lock nothing else changes the indexes; make sure the row is still what
+  // the store holds (a withdraw may have come first), else let a full refresh decide.
+  auto stored = store_.FindPackage(row.org_uid, row.name, row.version, row.arch);
+  const bool current = stored.ok() && stored->checksum == row.checksum;
+  APKD_ASSIGN_OR_RETURN(const int64_t generation, store_.ChangeCounter());
+  for (const std::string& org_uid : org_uids) {
+    for (const std::string& arch : options_.arches) {
+      if (row.arch != arch && row.arch != kNoarch) {
+        continue;
+      }
+      Slot& slot = SlotFor(org_uid, arch);
+      const std::string key = RecordKey(row.name, row.version, arch);
+      if (!current || slot.served == nullptr || slot.keys.contains(key)) {
+        APKD_RETURN_IF_ERROR(RefreshSlot(org_uid, arch));
+        continue;
+      }
+      APKD_ASSIGN_OR_RETURN(format::IndexRecord record, RecordFor(row, arch));
+      APKD_ASSIGN_OR_RETURN(const Signers signers, SignersOf(org_uid));
+      slot.records->Upsert(std::move(record));
+      slot.keys.emplace(key, row.checksum);
+      slot.record_set->Add(key, row.checksum);
+      APKD_RETURN_IF_ERROR(Serve(slot, signers, generation));
+    }
+  }
+  return OkStatus();
+}
+
+Status IndexCache::Serve(Slot& slot, const Signers& signers, int64_t generation) {
+  const std::string records_key = slot.record_set->Value();
   std::shared_ptr<const std::string> data_member = shared_members_[records_key].lock();
   if (data_member == nullptr) {
-    APKD_ASSIGN_OR_RETURN(std::string built, slot->records->DataMember());
+    APKD_ASSIGN_OR_RETURN(std::string built, slot.records->DataMember());
     data_member = std::make_shared<const std::string>(std::move(built));
     shared_members_[records_key] = data_member;
   }
@@ -203,14 +247,14 @@ Status IndexCache::RefreshSlot(const std::string& org_uid, const std::string& ar
   served->etag = "\"" + HexEncode(crypto::Sha256(signed_index)) + "\"";
   served->bytes = std::make_shared<const std::string>(std::move(signed_index));
   served->last_modified = options_.now();
-  served->package_count = slot->records->record_count();
-  served->generation = view.generation;
+  served->package_count = slot.records->record_count();
+  served->generation = generation;
   served->data_member = std::move(data_member);
 
   std::erase_if(shared_members_, [](const auto& entry) { return entry.second.expired(); });
   std::unique_lock lock(served_mutex_);
-  slot->served = std::move(served);
-  slot->content_key = std::move(content_key);
+  slot.served = std::move(served);
+  slot.signer_names = SignerNames(signers);
   ++builds_;
   return OkStatus();
 }

@@ -33,8 +33,8 @@ std::string KeySlug(std::string_view org_name) {
       break;
     }
     const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    const bool keep = (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') ||
-                      lower == '-';
+    const bool keep =
+        (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') || lower == '-';
     slug.push_back(keep ? lower : '-');
   }
   return slug.empty() ? std::string("org") : slug;

@@ -30,7 +30,7 @@ std::string KeySlug(std::string_view org_name);
 std::string KeyIdOf(std::string_view key_name);
 
 struct OrgKeysOptions {
-  int rsa_bits = 4096;  // tests use 2048 to stay fast
+  int rsa_bits = 4096;           // tests use 2048 to stay fast
   std::function<int64_t()> now;  // seconds since the epoch; defaults to the system clock
 };
 

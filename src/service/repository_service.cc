@@ -116,19 +116,23 @@ Result<std::vector<storage::Entitlement>> RepositoryService::ListEntitlements(
   return store_.ListEntitlements(org.uid);
 }
 
-Status RepositoryService::RefreshAfterPackageChange(std::string_view org_uid,
-                                                    std::string_view name) {
+Result<std::vector<std::string>> RepositoryService::OrgsSeeing(std::string_view org_uid,
+                                                               std::string_view name) {
   if (!org_uid.empty()) {
-    return cache_.Refresh(std::string(org_uid));
+    return std::vector<std::string>{std::string(org_uid)};
   }
   // A catalog package shows in the orgs that see its name: every org when the name is in the
   // base set, else the orgs entitled to an image that names it.
+  std::set<std::string> orgs;
   APKD_ASSIGN_OR_RETURN(auto base, store_.GetBaseSet());
   if (std::binary_search(base.begin(), base.end(), name)) {
-    return cache_.RefreshAll();
+    APKD_ASSIGN_OR_RETURN(auto all, store_.ListOrgs());
+    for (const auto& org : all) {
+      orgs.insert(org.uid);
+    }
+    return std::vector<std::string>(orgs.begin(), orgs.end());
   }
   APKD_ASSIGN_OR_RETURN(auto images, store_.ListImages());
-  std::set<std::string> orgs;
   for (const auto& image : images) {
     if (std::find(image.packages.begin(), image.packages.end(), name) == image.packages.end()) {
       continue;
@@ -136,7 +140,7 @@ Status RepositoryService::RefreshAfterPackageChange(std::string_view org_uid,
     APKD_ASSIGN_OR_RETURN(auto entitled, store_.ListEntitledOrgs(image.name));
     orgs.insert(entitled.begin(), entitled.end());
   }
-  return RefreshOrgs(std::vector<std::string>(orgs.begin(), orgs.end()));
+  return std::vector<std::string>(orgs.begin(), orgs.end());
 }
 
 Result<PublishOutcome> RepositoryService::Publish(std::string_view org_uid,
@@ -184,7 +188,8 @@ Result<PublishOutcome> RepositoryService::Publish(std::string_view org_uid,
     }
     return inserted.error();
   }
-  APKD_RETURN_IF_ERROR(RefreshAfterPackageChange(org_uid, info.name));
+  APKD_ASSIGN_OR_RETURN(auto orgs, OrgsSeeing(org_uid, info.name));
+  APKD_RETURN_IF_ERROR(cache_.AddPackage(orgs, *inserted));
   return PublishOutcome{.row = std::move(inserted).value(), .created = true};
 }
 
@@ -193,7 +198,8 @@ Result<storage::PackageRow> RepositoryService::Withdraw(std::string_view org_uid
                                                         std::string_view version,
                                                         std::string_view arch) {
   APKD_ASSIGN_OR_RETURN(auto row, store_.WithdrawPackage(org_uid, name, version, arch));
-  APKD_RETURN_IF_ERROR(RefreshAfterPackageChange(org_uid, name));
+  APKD_ASSIGN_OR_RETURN(auto orgs, OrgsSeeing(org_uid, name));
+  APKD_RETURN_IF_ERROR(RefreshOrgs(orgs));
   // The blob stays until garbage collection: a client may be downloading it right now.
   return row;
 }

@@ -76,8 +76,8 @@ class RepositoryService {
  private:
   Result<storage::PackageRow> FindVisible(const storage::Org& org, std::string_view arch,
                                           std::string_view name, std::string_view version);
-  // Refreshes the indexes that a change to package `name` in scope `org_uid` touches.
-  Status RefreshAfterPackageChange(std::string_view org_uid, std::string_view name);
+  // The orgs whose indexes a package named `name` in scope `org_uid` ("" = catalog) shows in.
+  Result<std::vector<std::string>> OrgsSeeing(std::string_view org_uid, std::string_view name);
   Status RefreshOrgs(const std::vector<std::string>& org_uids);
 
   storage::MetadataStore& store_;

@@ -50,8 +50,7 @@ TokenService::TokenService(std::unique_ptr<auth::TokenIssuer> issuer,
     : issuer_(std::move(issuer)), verifier_(std::move(verifier)), audience_(std::move(audience)) {}
 
 Result<std::unique_ptr<TokenService>> TokenService::Create(storage::MetadataStore& store,
-                                                           std::string issuer,
-                                                           std::string audience,
+                                                           std::string issuer, std::string audience,
                                                            const auth::Clock& clock) {
   APKD_ASSIGN_OR_RETURN(auto key, LoadOrCreateIssuerKey(store));
   const std::string kid = auth::TokenKeyIdFor(key.verifying_key());

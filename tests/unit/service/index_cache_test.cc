@@ -138,3 +138,97 @@ TEST_F(IndexCacheTest, UnknownOrgOrArchHasNoIndex) {
 
 }  // namespace
 }  // namespace apkd::service
+
+namespace apkd::service {
+namespace {
+
+// AddPackage must leave every index exactly as a refresh from the whole view would.
+class IndexCacheAddPackageTest : public IndexCacheTest {
+ protected:
+  // Inserts `row` and applies it the publish way.
+  void Publish(const storage::PackageRow& row, const std::vector<std::string>& orgs) {
+    auto inserted = store_.InsertPackage(row);
+    ASSERT_TRUE(inserted.ok()) << inserted.error().message();
+    ASSERT_TRUE(cache_.AddPackage(orgs, *inserted).ok());
+  }
+  // The records a cache built from scratch over the same store lists.
+  std::vector<format::IndexRecord> Rebuilt(const std::string& org_uid, const std::string& arch) {
+    IndexCache fresh(store_,
+                     [this](std::string_view) {
+                       return Result<std::vector<std::shared_ptr<const crypto::Signer>>>(
+                           std::vector<std::shared_ptr<const crypto::Signer>>{signer_});
+                     },
+                     {.arches = {"x86_64", "aarch64"}, .description = "test", .now = nullptr});
+    EXPECT_TRUE(fresh.Refresh(org_uid).ok());
+    index::Keyring keyring;
+    keyring.Add(signer_->key_name(), signer_->public_key());
+    auto archive = index::ReadVerifiedIndex(*fresh.Get(org_uid, arch)->bytes, keyring);
+    EXPECT_TRUE(archive.ok());
+    return archive.ok() ? archive->records : std::vector<format::IndexRecord>{};
+  }
+  void ExpectSameAsRebuilt(const std::string& org_uid) {
+    for (const std::string arch : {"x86_64", "aarch64"}) {
+      SCOPED_TRACE(arch);
+      EXPECT_EQ(Records(org_uid, arch), Rebuilt(org_uid, arch));
+    }
+  }
+};
+
+TEST_F(IndexCacheAddPackageTest, MatchesAFullRefresh) {
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_TRUE(store_.InsertPackage(Row("", "nginx", "1." + std::to_string(i) + "-r0", "x86_64"))
+                    .ok());
+  }
+  ASSERT_TRUE(cache_.Refresh(acme_.uid).ok());
+  ASSERT_TRUE(cache_.Refresh(other_.uid).ok());
+  const uint64_t builds = cache_.builds();
+  Publish(Row("", "nginx", "2.0-r0", "x86_64"), {acme_.uid});
+  EXPECT_EQ(cache_.builds(), builds + 1) << "one arch";
+  Publish(Row("", "docs", "3-r0", "noarch"), {acme_.uid});
+  EXPECT_EQ(cache_.builds(), builds + 3) << "noarch: every arch";
+  Publish(Row(other_.uid, "secret", "1-r0", "x86_64"), {other_.uid});
+  ExpectSameAsRebuilt(acme_.uid);
+  ExpectSameAsRebuilt(other_.uid);
+  EXPECT_EQ(Records(acme_.uid, "x86_64").size(), 42U);
+}
+
+TEST_F(IndexCacheAddPackageTest, CompetingRowsAreLeftToAFullRefresh) {
+  // The org's own build of a name-version wins over the catalog's noarch one, whatever order
+  // they arrive in.
+  ASSERT_TRUE(cache_.Refresh(acme_.uid).ok());
+  Publish(Row(acme_.uid, "nginx", "1.0-r0", "x86_64"), {acme_.uid});
+  storage::PackageRow catalog = Row("", "nginx", "1.0-r0", "noarch");
+  catalog.checksum = "Q1" + std::string(26, 'B') + "0=";
+  catalog.record_text = "C:" + catalog.checksum + "\nP:nginx\nV:1.0-r0\nA:noarch\nS:100\n";
+  Publish(catalog, {acme_.uid});
+  ExpectSameAsRebuilt(acme_.uid);
+  const auto x86 = Records(acme_.uid, "x86_64");
+  ASSERT_EQ(x86.size(), 1U);
+  EXPECT_NE(x86[0].checksum, catalog.checksum) << "the private build stays";
+  EXPECT_EQ(Records(acme_.uid, "aarch64").size(), 1U) << "noarch fills the other arch";
+}
+
+TEST_F(IndexCacheAddPackageTest, ARowWithdrawnMeanwhileIsNotAdded) {
+  ASSERT_TRUE(cache_.Refresh(acme_.uid).ok());
+  const storage::PackageRow row = Row("", "nginx", "1.0-r0", "x86_64");
+  auto inserted = store_.InsertPackage(row);
+  ASSERT_TRUE(inserted.ok());
+  ASSERT_TRUE(store_.WithdrawPackage("", "nginx", "1.0-r0", "x86_64").ok());
+  ASSERT_TRUE(cache_.AddPackage({acme_.uid}, *inserted).ok());
+  EXPECT_TRUE(Records(acme_.uid, "x86_64").empty());
+}
+
+TEST_F(IndexCacheAddPackageTest, OrgsWithTheSameRecordsShareOneDataMember) {
+  ASSERT_TRUE(store_.AddEntitlement({.org_uid = other_.uid, .image = "web"}).ok());
+  ASSERT_TRUE(cache_.Refresh(acme_.uid).ok());
+  ASSERT_TRUE(cache_.Refresh(other_.uid).ok());
+  Publish(Row("", "nginx", "1.0-r0", "x86_64"), {acme_.uid, other_.uid});
+  EXPECT_EQ(cache_.Get(acme_.uid, "x86_64")->data_member,
+            cache_.Get(other_.uid, "x86_64")->data_member);
+  Publish(Row(other_.uid, "own", "1-r0", "x86_64"), {other_.uid});
+  EXPECT_NE(cache_.Get(acme_.uid, "x86_64")->data_member,
+            cache_.Get(other_.uid, "x86_64")->data_member);
+}
+
+}  // namespace
+}  // namespace apkd::service
