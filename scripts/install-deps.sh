@@ -6,12 +6,13 @@ set -euo pipefail
 
 build_pkgs=(cmake make g++ pkg-config libssl-dev zlib1g-dev libgtest-dev libgmock-dev
             libbenchmark-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-            libsqlite3-dev libcurl4-openssl-dev)
+            libsqlite3-dev libcurl4-openssl-dev libsodium-dev)
 # Independent checkers used by the tests, and clang for the sanitized and fuzz builds; curl drives
 # the HTTP server tests, wrk and nginx-light (the reference server) the HTTP benchmarks; sqlite3
-# (the CLI) checks the metadata database from outside.
+# (the CLI) checks the metadata database from outside; argon2 (the reference implementation's CLI)
+# checks password hashes.
 test_pkgs=(clang-14 libclang-rt-14-dev python3 tar gzip openssl coreutils curl wrk nginx-light
-           sqlite3)
+           sqlite3 argon2)
 run_pkgs=()
 
 wanted=()
