@@ -95,12 +95,12 @@ int RunImages(const std::vector<std::string>& argv) {
     }
     const boost::json::object body{{"packages", packages}};
     return Show(session->client.Put("/api/v1/images/" + PathSegment(names[0]),
-                                     boost::json::serialize(body)),
+                                    boost::json::serialize(body)),
                 *session, fields, "name");
   }
   if (verb == "delete" && names.size() == 1) {
-    return Show(session->client.Delete("/api/v1/images/" + PathSegment(names[0])), *session,
-                fields, "name");
+    return Show(session->client.Delete("/api/v1/images/" + PathSegment(names[0])), *session, fields,
+                "name");
   }
   return Usage("apkctl images create NAME --packages a,b | list | delete NAME");
 }
@@ -116,15 +116,14 @@ int RunEntitlements(const std::vector<std::string>& argv) {
   }
   const std::vector<std::string> fields = {"image"};
   if (verb == "list") {
-    return Show(session->client.Get(OrgPath(*session, "/entitlements")), *session, fields,
-                "image");
+    return Show(session->client.Get(OrgPath(*session, "/entitlements")), *session, fields, "image");
   }
   const std::string image = session->args.GetOr("--image", "");
   if (verb == "add" && !image.empty()) {
     const boost::json::object body{{"image", image}};
-    return Show(session->client.Post(OrgPath(*session, "/entitlements"),
-                                     boost::json::serialize(body)),
-                *session, fields, "image");
+    return Show(
+        session->client.Post(OrgPath(*session, "/entitlements"), boost::json::serialize(body)),
+        *session, fields, "image");
   }
   if (verb == "remove" && !image.empty()) {
     return Show(session->client.Delete(OrgPath(*session, "/entitlements/" + PathSegment(image))),
@@ -170,9 +169,12 @@ std::span<const Command> OnlineCommands() {
   static constexpr std::array<Command, 7> kCommands{{
       {"auth", "log in, get a token for apk (auth token --audience HOST)",
        "auth login | logout | token [--audience HOST] [--capabilities a,b]", RunAuth},
-      {"packages", "publish, list and withdraw packages",
-       "packages push [--org ORG] FILE... | list [--org ORG] [--arch A] | "
-       "withdraw NAME-VERSION --arch A [--org ORG]",
+      {"packages", "publish (files or whole directories), list and withdraw packages",
+       "packages push [--org ORG] FILE|DIR...\n"
+       "       apkctl packages list [--org ORG] [--arch A]\n"
+       "       apkctl packages withdraw NAME-VERSION --arch A [--org ORG]\n"
+       "  push: DIRs are searched recursively for *.apk; each file is created, unchanged or\n"
+       "        refused; exit 1 if any was refused; -o json lists the outcomes",
        RunPackages},
       {"iam", "organizations (iam organizations create|list|delete)",
        "iam organizations create NAME | list | delete NAME", RunIam},
