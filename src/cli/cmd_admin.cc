@@ -169,12 +169,18 @@ std::span<const Command> OnlineCommands() {
   static constexpr std::array<Command, 7> kCommands{{
       {"auth", "log in, get a token for apk (auth token --audience HOST)",
        "auth login | logout | token [--audience HOST] [--capabilities a,b]", RunAuth},
-      {"packages", "publish (files or whole directories), list and withdraw packages",
+      {"packages", "publish (files, directories, whole repositories), list, withdraw packages",
        "packages push [--org ORG] FILE|DIR...\n"
+       "       apkctl packages import [--org ORG] [--arch A,B] [--auth USER:TOKEN] "
+       "[--keys-dir DIR] DIR|URL\n"
        "       apkctl packages list [--org ORG] [--arch A]\n"
        "       apkctl packages withdraw NAME-VERSION --arch A [--org ORG]\n"
        "  push: DIRs are searched recursively for *.apk; each file is created, unchanged or\n"
-       "        refused; exit 1 if any was refused; -o json lists the outcomes",
+       "        refused; exit 1 if any was refused; -o json lists the outcomes\n"
+       "  import: DIR/<arch>/APKINDEX.tar.gz (or DIR/APKINDEX.tar.gz) with the packages beside\n"
+       "        each index, or URL/<arch>/APKINDEX.tar.gz for --arch (default x86_64,aarch64);\n"
+       "        a package must match its index record's C: checksum; --auth sends Basic\n"
+       "        credentials to URL; --keys-dir verifies the index signatures",
        RunPackages},
       {"iam", "organizations (iam organizations create|list|delete)",
        "iam organizations create NAME | list | delete NAME", RunIam},

@@ -1,5 +1,5 @@
 // apkctl packages push [--org ORG] PATH… (files, or directories searched for *.apk) |
-// list [--org ORG] [--arch A] |
+// import [--org ORG] SOURCE (cmd_import.cc) | list [--org ORG] [--arch A] |
 // withdraw NAME-VERSION --arch A [--org ORG]. Without --org, the shared catalog.
 #include <algorithm>
 #include <filesystem>
@@ -7,6 +7,7 @@
 
 #include "cli/online_commands.h"
 #include "cli/online_session.h"
+#include "cli/package_import.h"
 #include "cli/upload_report.h"
 #include "format/version.h"
 
@@ -94,12 +95,18 @@ int Withdraw(OnlineSession& session) {
 int RunPackages(const std::vector<std::string>& argv) {
   const std::string verb = argv.empty() ? "" : argv[0];
   ArgSpec spec{.value_options = {"--org", "--arch"}, .flags = {}};
+  if (verb == "import") {
+    spec.value_options.insert({"--auth", "--keys-dir"});
+  }
   auto session = StartSession({argv.begin() + (argv.empty() ? 0 : 1), argv.end()}, spec);
   if (!session.ok()) {
     return ReportError(session.error(), "packages");
   }
   if (verb == "push") {
     return Push(*session);
+  }
+  if (verb == "import") {
+    return ImportPackages(*session);
   }
   if (verb == "withdraw") {
     return Withdraw(*session);
@@ -123,7 +130,7 @@ int RunPackages(const std::vector<std::string>& argv) {
     return kExitOk;
   }
   return ReportError(
-      MakeError(ErrorCode::kInvalidArgument, "usage: apkctl packages push|list|withdraw"),
+      MakeError(ErrorCode::kInvalidArgument, "usage: apkctl packages push|import|list|withdraw"),
       "packages");
 }
 

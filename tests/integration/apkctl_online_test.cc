@@ -1,6 +1,7 @@
 // The real apkctl binary against the real `apkd serve` (127.0.0.1:0): packages push of
-// directories. What apkctl says is checked, and what the server then holds is checked
-// independently with curl (management API, the org's APKINDEX.tar.gz through GNU tar).
+// directories, packages import of a local and an http repository. What apkctl says is checked,
+// and what the server then holds is checked independently with curl (management API, the org's
+// APKINDEX.tar.gz through GNU tar). python3 serves the repository for the http import.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,9 @@
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "crypto/signer.h"
 #include "format/package_writer.h"
@@ -30,6 +34,61 @@ using testing::CurlBasicAuth;
 using testing::RunCommand;
 using testing::ShellQuote;
 
+// `python3 -m http.server` serving one directory on 127.0.0.1:<ephemeral>, started and stopped
+// by its pid (never by name).
+class StaticHttpServer {
+ public:
+  StaticHttpServer() = default;
+  StaticHttpServer(const StaticHttpServer&) = delete;
+  StaticHttpServer& operator=(const StaticHttpServer&) = delete;
+  ~StaticHttpServer() { Stop(); }
+
+  bool Start(const std::string& dir) {
+    int out[2];
+    if (pipe(out) != 0) {
+      return false;
+    }
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      close(out[1]);
+      if (FILE* devnull = std::freopen("/dev/null", "w", stderr); devnull == nullptr) {
+        _exit(126);
+      }
+      execlp("python3", "python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+             "--directory", dir.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    FILE* stream = fdopen(out[0], "r");
+    char line[512];
+    constexpr std::string_view kPort = " port ";
+    if (pid_ > 0 && fgets(line, sizeof line, stream) != nullptr) {
+      const std::string text(line);
+      if (const size_t at = text.find(kPort); at != std::string::npos) {
+        port_ = std::atoi(text.c_str() + at + kPort.size());
+      }
+    }
+    fclose(stream);
+    return port_ > 0;
+  }
+
+  void Stop() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+    }
+  }
+
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
 class ApkctlOnlineTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -37,6 +96,9 @@ class ApkctlOnlineTest : public ::testing::Test {
     server_ = new ApkdProcess();
     ASSERT_TRUE(server_->Start(dir_->File("data")));
     ASSERT_FALSE(server_->secret().empty());
+    dir_->Write("keys/test.rsa", testing::TestKey().ToPem(), 0600);
+    dir_->Write("keys/test.rsa.pub", testing::TestKey().GetPublicKey().ToPem());
+    BuildRepository();
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -143,6 +205,47 @@ class ApkctlOnlineTest : public ::testing::Test {
     return bytes.ok() ? *bytes : "";
   }
 
+  // repo/x86_64: delta, epsilon (replaced after indexing: checksum mismatch), zeta;
+  // repo/aarch64: eta, theta (deleted after indexing: missing). Indexes built by apkctl index.
+  static void BuildRepository() {
+    const std::string repo = dir_->File("repo");
+    std::string x86;
+    for (const char* name : {"delta", "epsilon", "zeta"}) {
+      x86 += " " + ShellQuote(dir_->Write(std::string("repo/x86_64/") + name + "-1.0-r0.apk",
+                                          PackageBytes(name, "1.0-r0", "x86_64")));
+    }
+    std::string arm;
+    for (const char* name : {"eta", "theta"}) {
+      arm += " " + ShellQuote(dir_->Write(std::string("repo/aarch64/") + name + "-2.0-r1.apk",
+                                          PackageBytes(name, "2.0-r1", "aarch64")));
+    }
+    const std::string key = ShellQuote(dir_->File("keys/test.rsa"));
+    for (const auto& [arch, files] :
+         std::vector<std::pair<std::string, std::string>>{{"x86_64", x86}, {"aarch64", arm}}) {
+      auto r = RunCommand(BuiltBinary("apkctl") + " index -o " +
+                          ShellQuote(repo + "/" + arch + "/APKINDEX.tar.gz") + " --sign-key " +
+                          key + files);
+      ASSERT_EQ(r.exit_code, 0) << r.output;
+    }
+    dir_->Write("repo/x86_64/epsilon-1.0-r0.apk",
+                PackageBytes("epsilon", "1.0-r0", "x86_64", "tampered"));
+    ASSERT_EQ(std::remove((repo + "/aarch64/theta-2.0-r1.apk").c_str()), 0);
+  }
+
+  // What every import of `repo` must leave in `org`: delta, zeta, eta and nothing else.
+  static void ExpectRepositoryImported(const std::string& org) {
+    const std::string x86 = IndexText(org, "x86_64");
+    EXPECT_NE(x86.find("P:delta\n"), std::string::npos) << x86;
+    EXPECT_NE(x86.find("P:zeta\n"), std::string::npos) << x86;
+    EXPECT_EQ(x86.find("P:epsilon"), std::string::npos) << "tampered file imported\n" << x86;
+    const std::string arm = IndexText(org, "aarch64");
+    EXPECT_NE(arm.find("P:eta\n"), std::string::npos) << arm;
+    EXPECT_EQ(arm.find("P:theta"), std::string::npos) << arm;
+    auto list = Api("GET", "/api/v1/orgs/" + org + "/packages");
+    ASSERT_EQ(list.status, 200) << list.body;
+    EXPECT_EQ(SortedField(list.body, "name"), (std::vector<std::string>{"delta", "eta", "zeta"}));
+  }
+
   static testing::TempDir* dir_;
   static ApkdProcess* server_;
 };
@@ -214,6 +317,106 @@ TEST_F(ApkctlOnlineTest, PushDirectoryReportsEachOutcomeAndKeepsGoing) {
   EXPECT_NE(conflict.output.find("refused: server answered 409"), std::string::npos)
       << conflict.output;
   EXPECT_EQ(IndexText("push-org", "x86_64"), index);
+}
+
+TEST_F(ApkctlOnlineTest, ImportLocalRepositoryChecksEveryPackageAgainstItsIndex) {
+  CreateOrg("imp-local");
+  auto run = Apkctl("packages import --org imp-local --keys-dir " + ShellQuote(dir_->File("keys")) +
+                    " " + ShellQuote(dir_->File("repo")));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("3 created, 0 unchanged, 2 refused"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("refused   " + dir_->File("repo/x86_64/epsilon-1.0-r0.apk") +
+                            ": checksum mismatch"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(
+      run.output.find("refused   " + dir_->File("repo/aarch64/theta-2.0-r1.apk") + ": missing"),
+      std::string::npos)
+      << run.output;
+  ExpectRepositoryImported("imp-local");
+
+  auto again =
+      ApkctlStdout("packages import --org imp-local -o json " + ShellQuote(dir_->File("repo")));
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(Counts(again.output), (std::vector<int64_t>{0, 3, 2})) << again.output;
+
+  // An index whose signature no key in --keys-dir verifies is refused as a whole.
+  dir_->Write("no-keys/README", "no key here");
+  auto untrusted = Apkctl("packages import --org imp-local --arch x86_64 --keys-dir " +
+                          ShellQuote(dir_->File("no-keys")) + " " + ShellQuote(dir_->File("repo")));
+  EXPECT_EQ(untrusted.exit_code, 1) << untrusted.output;
+  EXPECT_NE(untrusted.output.find("x86_64/APKINDEX.tar.gz: index refused"), std::string::npos)
+      << untrusted.output;
+  EXPECT_NE(untrusted.output.find("0 created, 0 unchanged, 1 refused"), std::string::npos)
+      << untrusted.output;
+
+  auto not_a_repo = Apkctl("packages import --org imp-local " + ShellQuote(dir_->File("keys")));
+  EXPECT_EQ(not_a_repo.exit_code, 2) << not_a_repo.output;
+  EXPECT_NE(not_a_repo.output.find("holds no APKINDEX.tar.gz"), std::string::npos)
+      << not_a_repo.output;
+}
+
+TEST_F(ApkctlOnlineTest, ImportOverHttpDownloadsIndexesAndPackages) {
+  StaticHttpServer http;
+  ASSERT_TRUE(http.Start(dir_->File("repo")));
+  CreateOrg("imp-http");
+  auto run = Apkctl("packages import --org imp-http " + ShellQuote(http.base() + "/"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("3 created, 0 unchanged, 2 refused"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("refused   " + http.base() + "/x86_64/epsilon-1.0-r0.apk" +
+                            ": checksum mismatch"),
+            std::string::npos)
+      << run.output;
+  ExpectRepositoryImported("imp-http");
+
+  // An arch the repository lacks, asked for explicitly, is refused; x86_64 is all unchanged.
+  auto arches = ApkctlStdout("packages import --org imp-http -o json --arch x86_64,armv7 " +
+                             ShellQuote(http.base()));
+  EXPECT_EQ(arches.exit_code, 1);
+  std::vector<std::pair<std::string, std::string>> outcomes;
+  for (const auto& item : Items(arches.output)) {
+    outcomes.emplace_back(Str(item, "file"), Str(item, "outcome"));
+  }
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {http.base() + "/x86_64/delta-1.0-r0.apk", "unchanged"},
+      {http.base() + "/x86_64/epsilon-1.0-r0.apk", "refused"},
+      {http.base() + "/x86_64/zeta-1.0-r0.apk", "unchanged"},
+      {http.base() + "/armv7/APKINDEX.tar.gz", "refused"}};
+  EXPECT_EQ(outcomes, expected) << arches.output;
+  http.Stop();
+
+  auto unreachable = Apkctl("packages import --org imp-http " + ShellQuote(http.base()));
+  EXPECT_NE(unreachable.exit_code, 0);
+  EXPECT_NE(unreachable.output.find("stopped: cannot download"), std::string::npos)
+      << unreachable.output;
+}
+
+// apkd is itself an apk repository behind Basic auth: --auth is what lets import read it.
+TEST_F(ApkctlOnlineTest, ImportFromAnAuthenticatedRepositoryUsesAuth) {
+  CreateOrg("mirror-src");
+  CreateOrg("mirror-dst");
+  auto seed = Apkctl("packages push --org mirror-src " +
+                     ShellQuote(dir_->File("repo/x86_64/delta-1.0-r0.apk")) + " " +
+                     ShellQuote(dir_->File("repo/x86_64/zeta-1.0-r0.apk")));
+  ASSERT_EQ(seed.exit_code, 0) << seed.output;
+  const std::string source = ShellQuote(server_->base() + "/mirror-src");
+
+  auto anonymous = Apkctl("packages import --org mirror-dst --arch x86_64 " + source);
+  EXPECT_EQ(anonymous.exit_code, 1) << anonymous.output;
+  EXPECT_NE(anonymous.output.find("stopped: " + server_->base() +
+                                  "/mirror-src/x86_64/APKINDEX.tar.gz: server answered 401"),
+            std::string::npos)
+      << anonymous.output;
+
+  auto with_auth = Apkctl("packages import --org mirror-dst --arch x86_64 --auth " +
+                          ShellQuote("user:" + server_->secret()) + " " + source);
+  EXPECT_EQ(with_auth.exit_code, 0) << with_auth.output;
+  EXPECT_NE(with_auth.output.find("2 created, 0 unchanged, 0 refused"), std::string::npos)
+      << with_auth.output;
+  EXPECT_EQ(with_auth.output.find(server_->secret()), std::string::npos) << "secret printed";
+  const std::string index = IndexText("mirror-dst", "x86_64");
+  EXPECT_NE(index.find("P:delta\n"), std::string::npos) << index;
+  EXPECT_NE(index.find("P:zeta\n"), std::string::npos) << index;
 }
 
 }  // namespace
