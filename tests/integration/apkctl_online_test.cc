@@ -1,7 +1,8 @@
 // The real apkctl binary against the real `apkd serve` (127.0.0.1:0): packages push of
-// directories, packages import of a local and an http repository. What apkctl says is checked,
-// and what the server then holds is checked independently with curl (management API, the org's
-// APKINDEX.tar.gz through GNU tar). python3 serves the repository for the http import.
+// directories, packages import of a local and an http repository, iam role-bindings and keys
+// retire. What apkctl says is checked, and what the server then holds is checked independently
+// with curl (management API, the org's APKINDEX.tar.gz through GNU tar). python3 serves the
+// repository for the http import.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -417,6 +418,114 @@ TEST_F(ApkctlOnlineTest, ImportFromAnAuthenticatedRepositoryUsesAuth) {
   const std::string index = IndexText("mirror-dst", "x86_64");
   EXPECT_NE(index.find("P:delta\n"), std::string::npos) << index;
   EXPECT_NE(index.find("P:zeta\n"), std::string::npos) << index;
+}
+
+TEST_F(ApkctlOnlineTest, RoleBindingsCreateListDelete) {
+  CreateOrg("rb-org");
+  auto pull = Api("POST", "/api/v1/orgs/rb-org/pull-tokens", R"({"name":"ci"})");
+  ASSERT_EQ(pull.status, 201) << pull.body;
+  const boost::json::object token = JsonObject(pull.body);
+  const std::string identity = Str(token, "identity");
+  const std::string secret = Str(token, "secret");
+  const std::string pull_binding =
+      token.contains("binding") ? Str(token.at("binding").as_object(), "id") : "";
+  ASSERT_FALSE(identity.empty());
+  ASSERT_FALSE(pull_binding.empty());
+  const std::string index_url = Url("/rb-org/x86_64/APKINDEX.tar.gz");
+  EXPECT_EQ(Curl(CurlBasicAuth(secret) + " -o /dev/null " + index_url).status, 200);
+
+  auto created = ApkctlStdout("iam role-bindings create --org rb-org --identity " + identity +
+                              " --role viewer -o id");
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  const std::string viewer_binding = created.output.substr(0, created.output.find('\n'));
+  ASSERT_FALSE(viewer_binding.empty());
+  EXPECT_NE(viewer_binding, pull_binding);
+
+  auto listed = ApkctlStdout("iam role-bindings list --org rb-org -o json");
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  auto bindings_of = [&](const std::string& json) {
+    std::set<std::pair<std::string, std::string>> bindings;
+    for (const auto& item : Items(json)) {
+      if (Str(item, "identity") == identity) {
+        bindings.emplace(Str(item, "id"), Str(item, "role"));
+      }
+    }
+    return bindings;
+  };
+  const std::set<std::pair<std::string, std::string>> both = {{pull_binding, "apk.pull"},
+                                                              {viewer_binding, "viewer"}};
+  EXPECT_EQ(bindings_of(listed.output), both) << listed.output;
+  auto table = ApkctlStdout("iam role-bindings list --org rb-org");
+  EXPECT_NE(table.output.find("ID"), std::string::npos);
+  EXPECT_NE(table.output.find("IDENTITY"), std::string::npos);
+  EXPECT_NE(table.output.find(viewer_binding), std::string::npos) << table.output;
+  EXPECT_EQ(bindings_of(Api("GET", "/api/v1/orgs/rb-org/role-bindings").body), both);
+
+  // Deleting the apk.pull binding leaves viewer (which can pull); deleting that too takes the
+  // identity's access away at once.
+  auto first = Apkctl("iam role-bindings delete --org rb-org " + pull_binding);
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_EQ(Curl(CurlBasicAuth(secret) + " -o /dev/null " + index_url).status, 200);
+  auto second = Apkctl("iam role-bindings delete --org rb-org " + viewer_binding);
+  EXPECT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_EQ(Curl(CurlBasicAuth(secret) + " -o /dev/null " + index_url).status, 403);
+  EXPECT_TRUE(bindings_of(Api("GET", "/api/v1/orgs/rb-org/role-bindings").body).empty());
+
+  auto gone = Apkctl("iam role-bindings delete --org rb-org " + viewer_binding);
+  EXPECT_EQ(gone.exit_code, 1) << gone.output;
+  EXPECT_NE(gone.output.find("no such role binding"), std::string::npos) << gone.output;
+  auto no_role = Apkctl("iam role-bindings create --org rb-org --identity " + identity);
+  EXPECT_EQ(no_role.exit_code, 2) << no_role.output;
+}
+
+TEST_F(ApkctlOnlineTest, KeysRetireAfterRotateAndWithNothingRetiring) {
+  CreateOrg("key-org");
+  auto nothing = Apkctl("keys retire --org key-org");
+  EXPECT_EQ(nothing.exit_code, 1) << nothing.output;
+  EXPECT_NE(nothing.output.find("nothing to retire: key-org has no retiring key"),
+            std::string::npos)
+      << nothing.output;
+
+  auto signatures = [] {
+    IndexText("key-org", "x86_64");
+    return Count(RunCommand("tar tzf " + ShellQuote(dir_->File("index-key-org-x86_64.tar.gz")) +
+                            " 2>/dev/null")
+                     .output,
+                 ".SIGN.RSA");
+  };
+  const size_t before = signatures();
+  ASSERT_GE(before, 1U);
+  auto rotated = Apkctl("keys rotate --org key-org");
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.output;
+  EXPECT_EQ(SortedField(Api("GET", "/api/v1/orgs/key-org/keys").body, "state"),
+            (std::vector<std::string>{"active", "retiring"}));
+  EXPECT_GT(signatures(), before) << "both keys sign during a rotation";
+
+  auto retired = Apkctl("keys retire --org key-org");
+  EXPECT_EQ(retired.exit_code, 0) << retired.output;
+  EXPECT_EQ(SortedField(Api("GET", "/api/v1/orgs/key-org/keys").body, "state"),
+            (std::vector<std::string>{"active", "retired"}));
+  EXPECT_EQ(signatures(), before) << "the retired key no longer signs";
+
+  auto twice = Apkctl("keys retire --org key-org");
+  EXPECT_EQ(twice.exit_code, 1) << twice.output;
+  EXPECT_NE(twice.output.find("nothing to retire"), std::string::npos) << twice.output;
+  auto no_org = Apkctl("keys retire --org no-such-org");
+  EXPECT_NE(no_org.exit_code, 0);
+  EXPECT_EQ(no_org.output.find("nothing to retire"), std::string::npos) << no_org.output;
+}
+
+TEST_F(ApkctlOnlineTest, HelpNamesTheNewCommands) {
+  auto top = RunCommand(BuiltBinary("apkctl") + " --help");
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.output.find("role bindings"), std::string::npos) << top.output;
+  auto packages = RunCommand(BuiltBinary("apkctl") + " packages --help");
+  EXPECT_NE(packages.output.find("import [--org ORG]"), std::string::npos) << packages.output;
+  EXPECT_NE(packages.output.find("push [--org ORG] FILE|DIR"), std::string::npos);
+  auto iam = RunCommand(BuiltBinary("apkctl") + " iam --help");
+  EXPECT_NE(iam.output.find("role-bindings list --org ORG"), std::string::npos) << iam.output;
+  auto keys = RunCommand(BuiltBinary("apkctl") + " keys --help");
+  EXPECT_NE(keys.output.find("retire --org ORG"), std::string::npos) << keys.output;
 }
 
 }  // namespace
