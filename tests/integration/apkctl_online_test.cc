@@ -357,6 +357,29 @@ TEST_F(ApkctlOnlineTest, ImportLocalRepositoryChecksEveryPackageAgainstItsIndex)
       << not_a_repo.output;
 }
 
+// A flat repository: DIR/APKINDEX.tar.gz with the packages beside it (no arch directories).
+TEST_F(ApkctlOnlineTest, ImportFlatRepository) {
+  CreateOrg("imp-flat");
+  std::string files;
+  for (const auto& [name, arch] :
+       std::vector<std::pair<std::string, std::string>>{{"iota", "x86_64"}, {"kappa", "noarch"}}) {
+    files += " " + ShellQuote(dir_->Write("flat/" + name + "-3.1-r0.apk",
+                                          PackageBytes(name, "3.1-r0", arch)));
+  }
+  auto index = RunCommand(BuiltBinary("apkctl") + " index -o " +
+                          ShellQuote(dir_->File("flat/APKINDEX.tar.gz")) + " --sign-key " +
+                          ShellQuote(dir_->File("keys/test.rsa")) + files);
+  ASSERT_EQ(index.exit_code, 0) << index.output;
+  auto run = Apkctl("packages import --org imp-flat " + ShellQuote(dir_->File("flat")));
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("2 created, 0 unchanged, 0 refused"), std::string::npos) << run.output;
+  const std::string x86 = IndexText("imp-flat", "x86_64");
+  EXPECT_NE(x86.find("P:iota\n"), std::string::npos) << x86;
+  EXPECT_NE(x86.find("P:kappa\n"), std::string::npos) << x86;
+  EXPECT_EQ(SortedField(Api("GET", "/api/v1/orgs/imp-flat/packages").body, "arch"),
+            (std::vector<std::string>{"noarch", "x86_64"}));
+}
+
 TEST_F(ApkctlOnlineTest, ImportOverHttpDownloadsIndexesAndPackages) {
   StaticHttpServer http;
   ASSERT_TRUE(http.Start(dir_->File("repo")));
