@@ -41,6 +41,8 @@ class ScratchDir {
   ScratchDir() = default;
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
+  ScratchDir(ScratchDir&&) = delete;
+  ScratchDir& operator=(ScratchDir&&) = delete;
   ~ScratchDir() {
     if (!path_.empty()) {
       std::error_code ec;

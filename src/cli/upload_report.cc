@@ -12,7 +12,7 @@
 namespace apkd::cli {
 namespace {
 
-constexpr uint64_t kShowProgressFrom = 1024 * 1024;
+constexpr uint64_t kShowProgressFrom = uint64_t{1} << 20;  // 1 MiB
 
 std::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
@@ -44,9 +44,8 @@ std::string PackagesApiPath(const std::optional<std::string>& org) {
 }
 
 Result<UploadOutcome> UploadPackage(const ApiClient& client, const std::string& api_path,
-                                    const std::string& file_path, std::string shown_as) {
-  UploadOutcome outcome =
-      UploadOutcome::Refused(shown_as.empty() ? file_path : std::move(shown_as), "");
+                                    const std::string& file_path, const std::string& shown_as) {
+  UploadOutcome outcome = UploadOutcome::Refused(shown_as.empty() ? file_path : shown_as, "");
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file_path, ec)) {
     outcome.reason = std::filesystem::exists(file_path, ec) ? "not a regular file" : "no such file";

@@ -39,7 +39,7 @@ struct UploadOutcome {
 // unreachable, 401, 403, 404, 5xx — is an error, after which a run should stop. `shown_as`
 // names the file in the outcome (defaults to `file_path`).
 Result<UploadOutcome> UploadPackage(const ApiClient& client, const std::string& api_path,
-                                    const std::string& file_path, std::string shown_as = {});
+                                    const std::string& file_path, const std::string& shown_as = {});
 
 // Collects outcomes and prints them per `output` (product.md §5 -o):
 //   table (and env): one line per outcome on stdout as it is added, then the summary line;
@@ -56,8 +56,6 @@ class UploadReport {
   // stderr too). Returns the exit code: kExitOk only if nothing was refused and nothing stopped
   // the run.
   int Finish(const std::optional<Error>& stopped_by = std::nullopt);
-
-  const std::vector<UploadOutcome>& outcomes() const { return outcomes_; }
 
  private:
   std::string output_;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <boost/json.hpp>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -42,6 +43,8 @@ class StaticHttpServer {
   StaticHttpServer() = default;
   StaticHttpServer(const StaticHttpServer&) = delete;
   StaticHttpServer& operator=(const StaticHttpServer&) = delete;
+  StaticHttpServer(StaticHttpServer&&) = delete;
+  StaticHttpServer& operator=(StaticHttpServer&&) = delete;
   ~StaticHttpServer() { Stop(); }
 
   bool Start(const std::string& dir) {
@@ -54,8 +57,9 @@ class StaticHttpServer {
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
       close(out[1]);
-      if (FILE* devnull = std::freopen("/dev/null", "w", stderr); devnull == nullptr) {
-        _exit(126);
+      if (const int devnull = open("/dev/null", O_WRONLY); devnull >= 0) {
+        dup2(devnull, STDERR_FILENO);  // python logs each request there
+        close(devnull);
       }
       execlp("python3", "python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
              "--directory", dir.c_str(), static_cast<char*>(nullptr));
