@@ -1,12 +1,13 @@
 #include "cli/api_client.h"
 
-#include <curl/curl.h>
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <memory>
 #include <mutex>
 #include <string>
+
+#include <boost/json.hpp>
+#include <curl/curl.h>
+#include <sys/stat.h>
 
 namespace apkd::cli {
 namespace {
@@ -82,6 +83,18 @@ Result<ApiResponse> Perform(const ClientConfig& config, std::string_view path,
   return response;
 }
 
+// The management API's `{"error":"…"}` reason, or the body as it is (plain-text answers).
+std::string ServerMessage(const std::string& body) {
+  boost::system::error_code ec;
+  const boost::json::value value = boost::json::parse(body, ec);
+  if (!ec && value.is_object()) {
+    if (const auto* error = value.as_object().if_contains("error"); error && error->is_string()) {
+      return std::string(error->get_string());
+    }
+  }
+  return body;
+}
+
 }  // namespace
 
 ApiClient::ApiClient(ClientConfig config) : config_(std::move(config)) {
@@ -149,7 +162,7 @@ Result<ApiResponse> ApiClient::Upload(std::string_view path, const std::string& 
 }
 
 Error ErrorFromResponse(const ApiResponse& response) {
-  std::string message = response.body;
+  std::string message = ServerMessage(response.body);
   while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
     message.pop_back();
   }

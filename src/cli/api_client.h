@@ -47,7 +47,8 @@ class ApiClient {
   ClientConfig config_;
 };
 
-// A non-2xx response as an Error with the server's message: 401 → kUnauthenticated,
+// A non-2xx response as an Error with the server's message (the `error` member of a JSON
+// body, else the body): 401 → kUnauthenticated,
 // 403 → kPermissionDenied, 404 → kNotFound, 409 → kAlreadyExists, 400/413 → kInvalidArgument,
 // anything else → kUnavailable.
 Error ErrorFromResponse(const ApiResponse& response);

@@ -1,51 +1,63 @@
-// apkctl packages push [--org ORG] FILE… | list [--org ORG] [--arch A] |
+// apkctl packages push [--org ORG] PATH… (files, or directories searched for *.apk) |
+// import [--org ORG] SOURCE (cmd_import.cc) | list [--org ORG] [--arch A] |
 // withdraw NAME-VERSION --arch A [--org ORG]. Without --org, the shared catalog.
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/online_commands.h"
 #include "cli/online_session.h"
+#include "cli/package_import.h"
+#include "cli/upload_report.h"
 #include "format/version.h"
 
 namespace apkd::cli {
 namespace {
 
-constexpr uint64_t kShowProgressFrom = 1024 * 1024;
-
-std::string PackagesPath(const OnlineSession& session) {
-  const auto org = session.args.Get("--org");
-  return org ? "/api/v1/orgs/" + PathSegment(*org) + "/packages" : "/api/v1/packages";
+// Files as given; directories walked recursively for *.apk, each directory's files sorted.
+std::vector<std::string> PackageFiles(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec)) {
+      files.push_back(path);  // a missing or unreadable file is reported as refused
+      continue;
+    }
+    std::vector<std::string> found;
+    for (std::filesystem::recursive_directory_iterator it(path, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      if (it->path().extension() == ".apk" && it->is_regular_file(ec)) {
+        found.push_back(it->path().string());
+      }
+    }
+    if (ec) {
+      std::cerr << "apkctl: warning: " << path << ": " << ec.message() << "\n";
+    }
+    if (found.empty()) {
+      std::cerr << "apkctl: warning: no .apk files under " << path << "\n";
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
 }
 
 int Push(OnlineSession& session) {
-  int failures = 0;
-  for (const std::string& file : session.args.positionals()) {
-    bool shown = false;
-    auto body = JsonBody(session.client.Upload(PackagesPath(session), file,
-                                               [&](uint64_t sent, uint64_t total) {
-                                                 if (total < kShowProgressFrom) {
-                                                   return;
-                                                 }
-                                                 shown = true;
-                                                 std::cerr << "\r" << file << ": "
-                                                           << sent * 100 / total << "%"
-                                                           << std::flush;
-                                               }));
-    if (shown) {
-      std::cerr << "\n";
-    }
-    if (!body.ok()) {
-      ReportError(body.error(), file);
-      ++failures;
-      continue;
-    }
-    const auto& object = body->as_object();
-    const bool created = !object.contains("created") || object.at("created").as_bool();
-    std::cerr << file << ": " << (created ? "published " : "already published ")
-              << std::string(object.at("name").as_string()) << "-"
-              << std::string(object.at("version").as_string()) << " ("
-              << std::string(object.at("arch").as_string()) << ")\n";
+  if (session.args.positionals().empty()) {
+    return ReportError(
+        MakeError(ErrorCode::kInvalidArgument, "usage: packages push [--org ORG] FILE|DIR..."),
+        "packages push");
   }
-  return failures == 0 ? kExitOk : kExitFailure;
+  UploadReport report(session.output);
+  const std::string api_path = PackagesApiPath(session.args.Get("--org"));
+  for (const std::string& file : PackageFiles(session.args.positionals())) {
+    auto outcome = UploadPackage(session.client, api_path, file);
+    if (!outcome.ok()) {
+      return report.Finish(outcome.error().WithContext(file));
+    }
+    report.Add(std::move(outcome).value());
+  }
+  return report.Finish();
 }
 
 // "name-1.2-r0" -> ("name", "1.2-r0"), splitting at the last '-' that leaves a valid version.
@@ -68,8 +80,8 @@ int Withdraw(OnlineSession& session) {
                                  "usage: packages withdraw NAME-VERSION --arch A [--org ORG]"),
                        "packages withdraw");
   }
-  const std::string path = PackagesPath(session) + "/" + PathSegment(*arch) + "/" +
-                           PathSegment(split->first) + "/" + PathSegment(split->second);
+  const std::string path = PackagesApiPath(session.args.Get("--org")) + "/" + PathSegment(*arch) +
+                           "/" + PathSegment(split->first) + "/" + PathSegment(split->second);
   auto body = JsonBody(session.client.Delete(path));
   if (!body.ok()) {
     return ReportError(body.error(), "packages withdraw");
@@ -82,19 +94,25 @@ int Withdraw(OnlineSession& session) {
 
 int RunPackages(const std::vector<std::string>& argv) {
   const std::string verb = argv.empty() ? "" : argv[0];
-  auto session = StartSession({argv.begin() + (argv.empty() ? 0 : 1), argv.end()},
-                              {.value_options = {"--org", "--arch"}, .flags = {}});
+  ArgSpec spec{.value_options = {"--org", "--arch"}, .flags = {}};
+  if (verb == "import") {
+    spec.value_options.insert({"--auth", "--keys-dir"});
+  }
+  auto session = StartSession({argv.begin() + (argv.empty() ? 0 : 1), argv.end()}, spec);
   if (!session.ok()) {
     return ReportError(session.error(), "packages");
   }
   if (verb == "push") {
     return Push(*session);
   }
+  if (verb == "import") {
+    return ImportPackages(*session);
+  }
   if (verb == "withdraw") {
     return Withdraw(*session);
   }
   if (verb == "list") {
-    auto body = JsonBody(session->client.Get(PackagesPath(*session)));
+    auto body = JsonBody(session->client.Get(PackagesApiPath(session->args.Get("--org"))));
     if (!body.ok()) {
       return ReportError(body.error(), "packages list");
     }
@@ -111,9 +129,9 @@ int RunPackages(const std::vector<std::string>& argv) {
     PrintItems(*body, {"name", "version", "arch", "size", "checksum"}, "name", session->output);
     return kExitOk;
   }
-  return ReportError(MakeError(ErrorCode::kInvalidArgument,
-                               "usage: apkctl packages push|list|withdraw"),
-                     "packages");
+  return ReportError(
+      MakeError(ErrorCode::kInvalidArgument, "usage: apkctl packages push|import|list|withdraw"),
+      "packages");
 }
 
 }  // namespace apkd::cli
