@@ -8,6 +8,7 @@
 #include "format/package_reader.h"
 #include "format/pkginfo.h"
 #include "format/version.h"
+#include "storage/validation.h"
 
 namespace apkd::service {
 namespace {
@@ -30,11 +31,25 @@ Error AsBadPackage(const Error& error) {
   return error;
 }
 
+// What the store will insist on for the row, checked before the blob is written: a package the
+// store would refuse must never reach the blob store (it used to be written and deleted again,
+// leaving its fan-out directory behind, or the blob itself after a crash in between).
+Status CheckStorable(const format::PkgInfo& info) {
+  if (info.name.size() > storage::kMaxNameLength) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "package name is " + std::to_string(info.name.size()) +
+                         " bytes, more than the " + std::to_string(storage::kMaxNameLength) +
+                         " allowed");
+  }
+  APKD_RETURN_IF_ERROR(storage::CheckPathToken("package name", info.name));
+  APKD_RETURN_IF_ERROR(storage::CheckPathToken("package version", info.version));
+  return storage::CheckPathToken("package arch", info.arch);
+}
+
 }  // namespace
 
 RepositoryService::RepositoryService(storage::MetadataStore& store, storage::BlobStore& blobs,
-                                     IndexCache& cache, OrgKeys& keys,
-                                     std::function<int64_t()> now)
+                                     IndexCache& cache, OrgKeys& keys, std::function<int64_t()> now)
     : store_(store), blobs_(blobs), cache_(cache), keys_(keys), now_(std::move(now)) {
   if (!now_) {
     now_ = SystemNow;
@@ -116,9 +131,7 @@ Result<PublishOutcome> RepositoryService::Publish(std::string_view org_uid,
                          " is outside the safe profile that apk 2.14, apk 3 and apko order "
                          "alike (apk-protocol.md §6.4)");
   }
-  if (info.arch.empty() || info.arch.find('/') != std::string::npos) {
-    return MakeError(ErrorCode::kInvalidArgument, "package arch is missing or invalid");
-  }
+  APKD_RETURN_IF_ERROR(CheckStorable(info));
   auto existing = store_.FindPackage(org_uid, info.name, info.version, info.arch);
   if (existing.ok()) {
     if (existing->checksum == package->identity && existing->size == bytes.size()) {
