@@ -5,6 +5,7 @@
 // byte, and every package the index names must download and match its C: and S: fields. The
 // checks are independent: curl, GNU tar, openssl and Python (apk_checksum.py, split_gzip.py).
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <map>

@@ -1,6 +1,7 @@
 #include "integration/serve_harness.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 #include <system_error>
