@@ -144,6 +144,11 @@ Status SetKey(ServeConfig& config, std::string_view key, std::string_view value)
     }
   } else if (key == "arches") {
     return SetArches(config, key, value);
+  } else if (key == "login_free_failures" || key == "login-free-failures") {
+    APKD_ASSIGN_OR_RETURN(config.login_free_failures, ParseNumber<int>(key, value));
+    if (config.login_free_failures < 0 || config.login_free_failures > 100) {
+      return MakeError(ErrorCode::kInvalidArgument, std::string(key) + " must be 0 to 100");
+    }
   } else {
     return MakeError(ErrorCode::kInvalidArgument, "unknown setting " + std::string(key));
   }

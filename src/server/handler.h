@@ -18,6 +18,7 @@
 #include "service/index_cache.h"
 #include "service/repository_service.h"
 #include "service/token_service.h"
+#include "service/user_service.h"
 
 namespace apkd::server {
 
@@ -28,6 +29,7 @@ struct Services {
   service::IamService& iam;
   service::Authorizer& authorizer;
   service::TokenService& tokens;
+  service::UserService& users;
   service::IndexCache& cache;
   Metrics& metrics;
   std::string public_url;  // without a trailing '/'
@@ -45,6 +47,9 @@ std::optional<http::Response> HandleRepository(const Services& services,
 // /api/v1/… (segments without "api", "v1").
 http::Response HandleApi(const Services& services, const http::Request& request,
                          const std::vector<std::string_view>& segments);
+// Users and password login (/auth/login, /users…); nullopt when no route matched.
+std::optional<http::Response> HandleUserApi(const Services& services, const http::Request& request,
+                                            const std::vector<std::string_view>& segments);
 // The org-scoped and IAM part of the API; nullopt when no route matched.
 std::optional<http::Response> HandleOrgApi(const Services& services, const http::Request& request,
                                            const std::vector<std::string_view>& segments);

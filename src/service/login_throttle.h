@@ -18,7 +18,7 @@
 namespace apkd::service {
 
 struct LoginThrottleOptions {
-  int free_failures = 3;                      // answered without delay
+  int free_failures = 5;                      // answered without delay
   std::chrono::milliseconds base_delay{250};  // the first delayed answer
   std::chrono::milliseconds max_delay{8000};  // the cap
   std::chrono::seconds forget_after{900};     // a key quiet this long starts over
