@@ -135,22 +135,47 @@ http::Response Keys(const Services& s, const http::Request& request, const stora
   return http::Response::Text(http::status::kNotFound, "no such API route\n");
 }
 
-http::Response PullTokens(const Services& s, const http::Request& request,
-                          const storage::Org& org) {
+boost::json::object PullTokenJson(const storage::Identity& identity) {
+  return {{"identity", identity.id},
+          {"name", identity.name},
+          {"expires_at", identity.expires_at},
+          {"created_at", identity.created_at}};
+}
+
+http::Response PullTokens(const Services& s, const http::Request& request, const storage::Org& org,
+                          const Segments& rest) {
+  if (rest.empty() && request.method == "GET") {
+    auto list = s.iam.ListPullIdentities(org);
+    return list.ok() ? ListResponse(*list, PullTokenJson) : ErrorResponse(list.error());
+  }
+  if (rest.size() == 1 && request.method == "DELETE") {
+    return NoContentOr(s.iam.DeletePullIdentity(org, rest[0]));
+  }
+  if (!rest.empty() || request.method != "POST") {
+    return http::Response::Text(http::status::kNotFound, "no such API route\n");
+  }
   auto body = ParseJsonObject(request);
   auto name = body.ok() ? StringMember(*body, "name") : Result<std::string>(body.error());
   if (!name.ok()) {
     return ErrorResponse(name.error());
   }
   const std::string role = OptionalString(*body, "role").value_or("apk.pull");
-  auto created = s.iam.CreatePullIdentity(org, *name, role, Now());
+  int64_t ttl = 0;
+  if (const auto* value = body->if_contains("ttl_seconds"); value != nullptr) {
+    if (!value->is_int64() || value->as_int64() <= 0) {
+      return ErrorResponse(
+          MakeError(ErrorCode::kInvalidArgument, "ttl_seconds: expected a positive integer"));
+    }
+    ttl = value->as_int64();
+  }
+  auto created = s.iam.CreatePullIdentity(org, *name, role, Now(), ttl);
   if (!created.ok()) {
     return ErrorResponse(created.error());
   }
-  return JsonResponse(http::status::kCreated,
-                      boost::json::object{{"identity", created->identity.id},
-                                          {"secret", created->secret},
-                                          {"binding", BindingJson(created->binding)}});
+  auto json = PullTokenJson(created->identity);
+  json["secret"] = created->secret;
+  json["binding"] = BindingJson(created->binding);
+  return JsonResponse(http::status::kCreated, json);
 }
 
 http::Response RoleBindings(const Services& s, const http::Request& request,
@@ -185,7 +210,8 @@ Capability RequiredCapability(std::string_view resource, std::string_view method
     return method == "GET" ? Capability::kApkList : Capability::kRolesCreate;
   }
   if (resource == "pull-tokens") {
-    return Capability::kIdentityCreate;
+    return CapabilityFor(method, Capability::kIdentityList, Capability::kIdentityCreate,
+                         Capability::kIdentityDelete);
   }
   if (resource == "role-bindings") {
     return CapabilityFor(method, Capability::kRoleBindingsList, Capability::kRoleBindingsCreate,
@@ -252,8 +278,8 @@ std::optional<http::Response> HandleOrgApi(const Services& s, const http::Reques
   if (resource == "keys") {
     return Keys(s, request, decision.org, rest);
   }
-  if (resource == "pull-tokens" && rest.empty() && request.method == "POST") {
-    return PullTokens(s, request, decision.org);
+  if (resource == "pull-tokens") {
+    return PullTokens(s, request, decision.org, rest);
   }
   if (resource == "role-bindings") {
     return RoleBindings(s, request, decision.org, rest);

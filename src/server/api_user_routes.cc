@@ -2,6 +2,7 @@
 // unknown user exactly like a wrong password, holds failed answers back (Response::delay) as
 // LoginThrottle says, and refuses attempts inside a closed window with 429 + Retry-After.
 #include <chrono>
+#include <map>
 #include <string>
 
 #include <boost/json/array.hpp>
@@ -68,6 +69,82 @@ http::Response Login(const Services& s, const http::Request& request) {
                                                              {"expires_at", session->claims.exp}});
 }
 
+std::string_view KindName(storage::IdentityKind kind) {
+  switch (kind) {
+    case storage::IdentityKind::kUser:
+      return "user";
+    case storage::IdentityKind::kPullToken:
+      return "pull_token";
+    case storage::IdentityKind::kAssumable:
+      return "assumable";
+  }
+  return "unknown";
+}
+
+// Who the caller is and what it holds where: the answer to "why was I refused?".
+http::Response Status(const Services& s, const http::Request& request) {
+  auto principal = s.authorizer.Authenticate(AuthorizationOf(request));
+  if (!principal.ok()) {
+    service::AuthDecision decision;
+    decision.reason = principal.error().message();
+    return AuthFailure(decision, s.realm);
+  }
+  auto identity = s.iam.GetIdentity(principal->identity_id);
+  if (!identity.ok()) {
+    return ErrorResponse(identity.error());
+  }
+  const bool bootstrap = s.authorizer.IsBootstrapOwner(principal->identity_id);
+  // Orgs: every org for the bootstrap owner, else those the identity has bindings in.
+  std::map<std::string, std::vector<std::string>> roles_by_org;
+  if (bootstrap) {
+    auto orgs = s.repo.ListOrgs();
+    if (!orgs.ok()) {
+      return ErrorResponse(orgs.error());
+    }
+    for (const auto& org : *orgs) {
+      roles_by_org[org.uid].push_back("owner");
+    }
+  }
+  auto bindings = s.iam.BindingsOf(principal->identity_id);
+  if (!bindings.ok()) {
+    return ErrorResponse(bindings.error());
+  }
+  for (const auto& binding : *bindings) {
+    roles_by_org[binding.org_uid].push_back(binding.role);
+  }
+  boost::json::array orgs;
+  for (const auto& [uid, roles] : roles_by_org) {
+    auto org = s.repo.FindOrg(uid);
+    auto held = s.authorizer.CapabilitiesIn(*principal, uid);
+    boost::json::array role_list;
+    for (const auto& role : roles) {
+      role_list.emplace_back(role);
+    }
+    boost::json::array capabilities;
+    for (const auto& name : held.ok() ? held->Names() : std::vector<std::string_view>{}) {
+      capabilities.emplace_back(name);
+    }
+    orgs.push_back(boost::json::object{{"uid", uid},
+                                       {"name", org.ok() ? org->name : std::string()},
+                                       {"roles", std::move(role_list)},
+                                       {"capabilities", std::move(capabilities)}});
+  }
+  boost::json::object doc{{"identity", identity->id},
+                          {"name", identity->name},
+                          {"kind", KindName(identity->kind)},
+                          {"bootstrap_owner", bootstrap},
+                          {"expires_at", principal->expires_at},
+                          {"orgs", std::move(orgs)}};
+  if (principal->narrowed.has_value()) {
+    boost::json::array narrowed;
+    for (const auto& name : principal->narrowed->Names()) {
+      narrowed.emplace_back(name);
+    }
+    doc["token_capabilities"] = std::move(narrowed);
+  }
+  return JsonResponse(http::status::kOk, doc);
+}
+
 http::Response Users(const Services& s, const http::Request& request, const Segments& seg) {
   if (seg.size() == 1 && request.method == "GET") {
     return Global(s, request, Capability::kIdentityList, [&] {
@@ -109,6 +186,10 @@ std::optional<http::Response> HandleUserApi(const Services& services, const http
   if (segments.size() == 2 && segments[0] == "auth" && segments[1] == "login" &&
       request.method == "POST") {
     return Login(services, request);
+  }
+  if (segments.size() == 2 && segments[0] == "auth" && segments[1] == "status" &&
+      request.method == "GET") {
+    return Status(services, request);
   }
   if (!segments.empty() && segments[0] == "users") {
     return Users(services, request, segments);

@@ -28,7 +28,13 @@ Status IamService::CheckRole(const storage::Org& org, std::string_view role) {
 
 Result<CreatedIdentity> IamService::CreatePullIdentity(const storage::Org& org,
                                                        std::string_view name, std::string_view role,
-                                                       int64_t now) {
+                                                       int64_t now, int64_t ttl_seconds) {
+  if (ttl_seconds < 0 || ttl_seconds > kMaxPullTokenTtl) {
+    return MakeError(ErrorCode::kInvalidArgument, "a pull token lives at most 365 days");
+  }
+  if (ttl_seconds == 0) {
+    ttl_seconds = kDefaultPullTokenTtl;
+  }
   APKD_RETURN_IF_ERROR(CheckRole(org, role));
   const std::string id = HexEncode(crypto::RandomBytes(kIdentityIdBytes));
   std::string secret = MakeIdentitySecret(id);
@@ -38,6 +44,7 @@ Result<CreatedIdentity> IamService::CreatePullIdentity(const storage::Org& org,
                                            .name = std::string(name),
                                            .org_uid = org.uid,
                                            .secret_hash = HashSecret(secret),
+                                           .expires_at = now + ttl_seconds,
                                            .created_at = now,
                                        }));
   auto binding = Bind(org, identity.id, role, now);
@@ -49,6 +56,36 @@ Result<CreatedIdentity> IamService::CreatePullIdentity(const storage::Org& org,
   return CreatedIdentity{.identity = std::move(identity),
                          .secret = std::move(secret),
                          .binding = std::move(binding).value()};
+}
+
+Result<std::vector<storage::Identity>> IamService::ListPullIdentities(const storage::Org& org) {
+  APKD_ASSIGN_OR_RETURN(auto identities,
+                        store_.ListIdentities(storage::IdentityFilter{
+                            .org_uid = org.uid, .kind = storage::IdentityKind::kPullToken}));
+  for (auto& identity : identities) {
+    identity.secret_hash.clear();
+  }
+  return identities;
+}
+
+Result<std::vector<storage::RoleBinding>> IamService::BindingsOf(std::string_view identity_id) {
+  return store_.ListRoleBindings(
+      storage::RoleBindingFilter{.org_uid = "", .identity_id = std::string(identity_id)});
+}
+
+Result<storage::Identity> IamService::GetIdentity(std::string_view id) {
+  APKD_ASSIGN_OR_RETURN(auto identity, store_.GetIdentity(id));
+  identity.secret_hash.clear();
+  return identity;
+}
+
+Status IamService::DeletePullIdentity(const storage::Org& org, std::string_view id) {
+  auto identity = store_.GetIdentity(id);
+  if (!identity.ok() || identity->kind != storage::IdentityKind::kPullToken ||
+      identity->org_uid != org.uid) {
+    return MakeError(ErrorCode::kNotFound, "no such pull token");
+  }
+  return store_.DeleteIdentity(id);
 }
 
 Result<storage::RoleBinding> IamService::Bind(const storage::Org& org, std::string_view identity_id,

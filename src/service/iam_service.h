@@ -14,6 +14,9 @@
 
 namespace apkd::service {
 
+inline constexpr int64_t kDefaultPullTokenTtl = int64_t{720} * 3600;  // 30 days
+inline constexpr int64_t kMaxPullTokenTtl = int64_t{8760} * 3600;     // 365 days
+
 struct CreatedIdentity {
   storage::Identity identity;  // secret_hash cleared
   std::string secret;          // shown once
@@ -24,12 +27,20 @@ class IamService {
  public:
   explicit IamService(storage::MetadataStore& store);
 
-  // A pull-token identity of `org` bound to `role` (built-in or a custom role of the org).
+  // A pull-token identity of `org` bound to `role` (built-in or a custom role of the org),
+  // valid for `ttl_seconds` (1 s .. kMaxPullTokenTtl; 0 = kDefaultPullTokenTtl).
   Result<CreatedIdentity> CreatePullIdentity(const storage::Org& org, std::string_view name,
-                                             std::string_view role, int64_t now);
+                                             std::string_view role, int64_t now,
+                                             int64_t ttl_seconds = 0);
+  Result<std::vector<storage::Identity>> ListPullIdentities(const storage::Org& org);
+  // kNotFound unless `id` is a pull token of `org`. Its secret stops working at once.
+  Status DeletePullIdentity(const storage::Org& org, std::string_view id);
   Result<storage::RoleBinding> Bind(const storage::Org& org, std::string_view identity_id,
                                     std::string_view role, int64_t now);
   Result<std::vector<storage::RoleBinding>> ListBindings(const storage::Org& org);
+  // Every binding of one identity, in any org.
+  Result<std::vector<storage::RoleBinding>> BindingsOf(std::string_view identity_id);
+  Result<storage::Identity> GetIdentity(std::string_view id);  // secret hash cleared
   // kNotFound unless the binding belongs to `org`.
   Status Unbind(const storage::Org& org, std::string_view binding_id);
 
