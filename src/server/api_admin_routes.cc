@@ -217,6 +217,10 @@ Capability RequiredCapability(std::string_view resource, std::string_view method
     return CapabilityFor(method, Capability::kRoleBindingsList, Capability::kRoleBindingsCreate,
                          Capability::kRoleBindingsDelete);
   }
+  if (resource == "roles") {
+    return CapabilityFor(method, Capability::kRolesList, Capability::kRolesCreate,
+                         Capability::kRolesDelete);
+  }
   return CapabilityFor(method, Capability::kApkList, Capability::kApkCreate,
                        Capability::kApkDelete);
 }
@@ -283,6 +287,9 @@ std::optional<http::Response> HandleOrgApi(const Services& s, const http::Reques
   }
   if (resource == "role-bindings") {
     return RoleBindings(s, request, decision.org, rest);
+  }
+  if (resource == "roles") {
+    return Roles(s, request, decision.org, rest);
   }
   return std::nullopt;
 }

@@ -50,6 +50,9 @@ http::Response HandleApi(const Services& services, const http::Request& request,
 // Users and password login (/auth/login, /users…); nullopt when no route matched.
 std::optional<http::Response> HandleUserApi(const Services& services, const http::Request& request,
                                             const std::vector<std::string_view>& segments);
+// /orgs/<org>/roles[/<name>] (`rest` after "roles").
+http::Response Roles(const Services& services, const http::Request& request,
+                     const storage::Org& org, const std::vector<std::string_view>& rest);
 // The org-scoped and IAM part of the API; nullopt when no route matched.
 std::optional<http::Response> HandleOrgApi(const Services& services, const http::Request& request,
                                            const std::vector<std::string_view>& segments);

@@ -79,6 +79,37 @@ Result<storage::Identity> IamService::GetIdentity(std::string_view id) {
   return identity;
 }
 
+Result<std::vector<auth::Role>> IamService::ListRoles(const storage::Org& org) {
+  std::vector<auth::Role> roles(auth::BuiltinRoles().begin(), auth::BuiltinRoles().end());
+  APKD_ASSIGN_OR_RETURN(auto custom, store_.ListCustomRoles(org.uid));
+  for (const auto& role : custom) {
+    auto parsed = auth::CapabilitySet::Parse(role.capabilities);
+    roles.push_back(auth::Role{.name = role.name,
+                               .capabilities = parsed.ok() ? *parsed : auth::CapabilitySet{},
+                               .is_builtin = false});
+  }
+  return roles;
+}
+
+Result<auth::Role> IamService::CreateCustomRole(const storage::Org& org, std::string_view name,
+                                                std::string_view capabilities) {
+  APKD_RETURN_IF_ERROR(auth::ValidateCustomRoleName(name));
+  if (auth::FindBuiltinRole(name) != nullptr) {
+    return MakeError(ErrorCode::kAlreadyExists, std::string(name) + " is a built-in role");
+  }
+  APKD_ASSIGN_OR_RETURN(auto parsed, auth::CapabilitySet::Parse(capabilities));
+  if (parsed == auth::CapabilitySet{}) {
+    return MakeError(ErrorCode::kInvalidArgument, "a role needs at least one capability");
+  }
+  APKD_RETURN_IF_ERROR(store_.CreateCustomRole(storage::CustomRole{
+      .org_uid = org.uid, .name = std::string(name), .capabilities = parsed.ToString()}));
+  return auth::Role{.name = std::string(name), .capabilities = parsed, .is_builtin = false};
+}
+
+Status IamService::DeleteCustomRole(const storage::Org& org, std::string_view name) {
+  return store_.DeleteCustomRole(org.uid, name);
+}
+
 Status IamService::DeletePullIdentity(const storage::Org& org, std::string_view id) {
   auto identity = store_.GetIdentity(id);
   if (!identity.ok() || identity->kind != storage::IdentityKind::kPullToken ||

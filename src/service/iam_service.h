@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/roles.h"
 #include "storage/metadata_store.h"
 #include "util/result.h"
 
@@ -41,6 +42,14 @@ class IamService {
   // Every binding of one identity, in any org.
   Result<std::vector<storage::RoleBinding>> BindingsOf(std::string_view identity_id);
   Result<storage::Identity> GetIdentity(std::string_view id);  // secret hash cleared
+
+  // The built-in roles followed by the org's custom roles.
+  Result<std::vector<auth::Role>> ListRoles(const storage::Org& org);
+  // A custom role: a valid name that is not a built-in one, and known capability names.
+  Result<auth::Role> CreateCustomRole(const storage::Org& org, std::string_view name,
+                                      std::string_view capabilities);
+  // Also removes the org's bindings to it (they would grant nothing).
+  Status DeleteCustomRole(const storage::Org& org, std::string_view name);
   // kNotFound unless the binding belongs to `org`.
   Status Unbind(const storage::Org& org, std::string_view binding_id);
 

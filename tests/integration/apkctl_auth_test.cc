@@ -167,5 +167,31 @@ TEST_F(ApkctlAuthTest, PasswordLoginKeepsAPrivateCache) {
   ASSERT_EQ(Apkctl("auth logout", "").exit_code, 0);
 }
 
+TEST_F(ApkctlAuthTest, CustomRolesGrantExactlyTheirCapabilities) {
+  auto roles = Apkctl("iam roles list --org acme -o json", owner_);
+  ASSERT_EQ(roles.exit_code, 0) << roles.output;
+  for (const char* builtin : {"owner", "editor", "viewer", "apk.pull", "console_viewer"}) {
+    EXPECT_NE(roles.output.find("\"name\":\"" + std::string(builtin) + "\""), std::string::npos)
+        << builtin;
+  }
+  EXPECT_NE(Apkctl("iam roles create viewer --org acme --capabilities apk.list", owner_).exit_code,
+            0)
+      << "built-in names are taken";
+  EXPECT_NE(
+      Apkctl("iam roles create lister --org acme --capabilities apk.nonsense", owner_).exit_code,
+      0);
+  ASSERT_EQ(Apkctl("iam roles create lister --org acme --capabilities apk.list", owner_).exit_code,
+            0);
+  // A pull token bound to the custom role lists but cannot download.
+  auto created = Apkctl("auth pull-token create --org acme --role lister -o json", owner_);
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  const std::string auth = CurlBasicAuth(JsonField(created.output, "secret")) + " -o /dev/null ";
+  EXPECT_EQ(Curl(auth + Url("/acme/x86_64/APKINDEX.tar.gz")).status, 200);
+  EXPECT_EQ(Curl(auth + Url("/acme/x86_64/any-1.0-r0.apk")).status, 403);
+  // Deleting the role takes its grant away on the next request.
+  ASSERT_EQ(Apkctl("iam roles delete lister --org acme", owner_).exit_code, 0);
+  EXPECT_EQ(Curl(auth + Url("/acme/x86_64/APKINDEX.tar.gz")).status, 403);
+}
+
 }  // namespace
 }  // namespace apkd
