@@ -142,8 +142,32 @@ boost::json::object PullTokenJson(const storage::Identity& identity) {
           {"created_at", identity.created_at}};
 }
 
-http::Response PullTokens(const Services& s, const http::Request& request, const storage::Org& org,
-                          const Segments& rest) {
+// Granting a role is limited to what the caller holds in the org: identity.create or
+// role_bindings.create (pull_token_creator) must not become a way to mint an owner.
+std::optional<http::Response> RefuseEscalation(const Services& s,
+                                               const service::AuthDecision& decision,
+                                               std::string_view role) {
+  auto granted = s.iam.RoleCapabilities(decision.org, role);
+  if (!granted.ok()) {
+    return ErrorResponse(granted.error());
+  }
+  auto held = s.authorizer.CapabilitiesIn(decision.principal, decision.org.uid);
+  if (!held.ok()) {
+    return ErrorResponse(held.error());
+  }
+  const auth::CapabilitySet missing = *granted - *held;
+  if (missing.empty()) {
+    return std::nullopt;
+  }
+  service::AuthDecision refused = decision;
+  refused.outcome = service::AuthOutcome::kForbidden;
+  refused.missing = *auth::ParseCapability(missing.Names().front());
+  return AuthFailure(refused, s.realm);
+}
+
+http::Response PullTokens(const Services& s, const http::Request& request,
+                          const service::AuthDecision& decision, const Segments& rest) {
+  const storage::Org& org = decision.org;
   if (rest.empty() && request.method == "GET") {
     auto list = s.iam.ListPullIdentities(org);
     return list.ok() ? ListResponse(*list, PullTokenJson) : ErrorResponse(list.error());
@@ -160,6 +184,9 @@ http::Response PullTokens(const Services& s, const http::Request& request, const
     return ErrorResponse(name.error());
   }
   const std::string role = OptionalString(*body, "role").value_or("apk.pull");
+  if (auto refused = RefuseEscalation(s, decision, role)) {
+    return std::move(*refused);
+  }
   int64_t ttl = 0;
   if (const auto* value = body->if_contains("ttl_seconds"); value != nullptr) {
     if (!value->is_int64() || value->as_int64() <= 0) {
@@ -179,7 +206,8 @@ http::Response PullTokens(const Services& s, const http::Request& request, const
 }
 
 http::Response RoleBindings(const Services& s, const http::Request& request,
-                            const storage::Org& org, const Segments& rest) {
+                            const service::AuthDecision& decision, const Segments& rest) {
+  const storage::Org& org = decision.org;
   if (rest.empty() && request.method == "GET") {
     auto list = s.iam.ListBindings(org);
     return list.ok() ? ListResponse(*list, BindingJson) : ErrorResponse(list.error());
@@ -190,6 +218,9 @@ http::Response RoleBindings(const Services& s, const http::Request& request,
     auto role = body.ok() ? StringMember(*body, "role") : Result<std::string>(body.error());
     if (!identity.ok() || !role.ok()) {
       return ErrorResponse(identity.ok() ? role.error() : identity.error());
+    }
+    if (auto refused = RefuseEscalation(s, decision, *role)) {
+      return std::move(*refused);
     }
     auto binding = s.iam.Bind(org, *identity, *role, Now());
     return binding.ok() ? JsonResponse(http::status::kCreated, BindingJson(*binding))
@@ -283,10 +314,10 @@ std::optional<http::Response> HandleOrgApi(const Services& s, const http::Reques
     return Keys(s, request, decision.org, rest);
   }
   if (resource == "pull-tokens") {
-    return PullTokens(s, request, decision.org, rest);
+    return PullTokens(s, request, decision, rest);
   }
   if (resource == "role-bindings") {
-    return RoleBindings(s, request, decision.org, rest);
+    return RoleBindings(s, request, decision, rest);
   }
   if (resource == "roles") {
     return Roles(s, request, decision.org, rest);

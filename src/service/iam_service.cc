@@ -79,6 +79,18 @@ Result<storage::Identity> IamService::GetIdentity(std::string_view id) {
   return identity;
 }
 
+Result<auth::CapabilitySet> IamService::RoleCapabilities(const storage::Org& org,
+                                                         std::string_view role) {
+  if (const auth::Role* builtin = auth::FindBuiltinRole(role); builtin != nullptr) {
+    return builtin->capabilities;
+  }
+  auto custom = store_.GetCustomRole(org.uid, role);
+  if (!custom.ok()) {
+    return MakeError(ErrorCode::kInvalidArgument, "unknown role " + std::string(role));
+  }
+  return auth::CapabilitySet::Parse(custom->capabilities);
+}
+
 Result<std::vector<auth::Role>> IamService::ListRoles(const storage::Org& org) {
   std::vector<auth::Role> roles(auth::BuiltinRoles().begin(), auth::BuiltinRoles().end());
   APKD_ASSIGN_OR_RETURN(auto custom, store_.ListCustomRoles(org.uid));

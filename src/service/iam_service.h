@@ -43,6 +43,8 @@ class IamService {
   Result<std::vector<storage::RoleBinding>> BindingsOf(std::string_view identity_id);
   Result<storage::Identity> GetIdentity(std::string_view id);  // secret hash cleared
 
+  // What `role` (built-in, or a custom role of the org) grants; kInvalidArgument if unknown.
+  Result<auth::CapabilitySet> RoleCapabilities(const storage::Org& org, std::string_view role);
   // The built-in roles followed by the org's custom roles.
   Result<std::vector<auth::Role>> ListRoles(const storage::Org& org);
   // A custom role: a valid name that is not a built-in one, and known capability names.

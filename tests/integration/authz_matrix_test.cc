@@ -69,7 +69,7 @@ std::vector<Endpoint> Endpoints() {
       {"DELETE", "/api/v1/orgs/{org}/pull-tokens/00000000000000000000000000000000", "",
        "identity.delete", "owner"},
       {"GET", "/api/v1/orgs/{org}/role-bindings", "", "role_bindings.list", kBrowser},
-      {"POST", "/api/v1/orgs/{org}/role-bindings", R"({"identity":"nobody","role":"viewer"})",
+      {"POST", "/api/v1/orgs/{org}/role-bindings", R"({"identity":"nobody","role":"apk.pull"})",
        "role_bindings.create", "owner pull_token_creator"},
       {"DELETE", "/api/v1/orgs/{org}/role-bindings/nobody", "", "role_bindings.delete", "owner"},
       {"GET", "/api/v1/orgs/{org}/roles", "", "roles.list",
@@ -271,6 +271,30 @@ TEST_F(AuthzMatrixTest, BootstrapOwnerNarrowedTokensAndNoCredentials) {
   // Unknown orgs answer like foreign ones (no existence oracle) for everyone but the owner.
   const auto unknown = Call("GET", "/no-such-org/x86_64/APKINDEX.tar.gz", "", tokens_["owner"]);
   EXPECT_EQ(unknown.status, 403);
+}
+
+TEST_F(AuthzMatrixTest, GrantingIsLimitedToWhatTheCallerHolds) {
+  const std::string& creator = tokens_["pull_token_creator"];
+  const std::string base = std::string("/api/v1/orgs/") + kOwn;
+  auto owner_token = Call("POST", base + "/pull-tokens", R"({"name":"x","role":"owner"})", creator);
+  EXPECT_EQ(owner_token.status, 403) << owner_token.body;
+  EXPECT_NE(owner_token.body.find("caller does not have the required capabilities"),
+            std::string::npos);
+  EXPECT_EQ(
+      Call("POST", base + "/pull-tokens", R"({"name":"x","role":"apk.pull"})", creator).status,
+      201);
+  auto status = Call("GET", "/api/v1/auth/status", "", creator);
+  const std::string self = Field(status.body, "identity");
+  ASSERT_FALSE(self.empty()) << status.body;
+  EXPECT_EQ(Call("POST", base + "/role-bindings",
+                 R"({"identity":")" + self + R"(","role":"owner"})", creator)
+                .status,
+            403)
+      << "no binding oneself to owner";
+  EXPECT_EQ(Call("POST", base + "/role-bindings",
+                 R"({"identity":")" + self + R"(","role":"apk.pull"})", creator)
+                .status,
+            201);
 }
 
 }  // namespace
