@@ -107,7 +107,7 @@ int RunPullToken(const std::vector<std::string>& argv) {
   }
   const auto& ids = session->args.positionals();
   if (verb == "delete" && ids.size() == 1) {
-    auto response = session->client.Delete(path + "/" + PathSegment(ids[0]));
+    auto response = RequireSuccess(session->client.Delete(path + "/" + PathSegment(ids[0])));
     if (!response.ok()) {
       return ReportError(response.error(), "auth pull-token delete");
     }

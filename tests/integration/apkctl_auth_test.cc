@@ -103,6 +103,8 @@ TEST_F(ApkctlAuthTest, PullTokensWorkInBothFormsUntilDeleted) {
   EXPECT_NEAR(static_cast<double>(expires - now), 720.0 * 3600, 120.0);
   // Deleted: the very next request is refused.
   ASSERT_EQ(Apkctl("auth pull-token delete " + id + " --org acme", owner_).exit_code, 0);
+  EXPECT_NE(Apkctl("auth pull-token delete " + id + " --org acme", owner_).exit_code, 0)
+      << "already gone";
   EXPECT_EQ(Curl("-o /dev/null -u " + ShellQuote(id + ":" + token) + " " + Url(index)).status, 401);
   EXPECT_NE(Apkctl("auth pull-token create --org acme --ttl 366d", owner_).exit_code, 0)
       << "at most a year";
