@@ -181,6 +181,9 @@ Capability RequiredCapability(std::string_view resource, std::string_view method
     return CapabilityFor(method, Capability::kEntitlementsList, Capability::kEntitlementsCreate,
                          Capability::kEntitlementsDelete);
   }
+  if (resource == "audit") {  // who pulled what from where: owners only
+    return Capability::kAuditList;
+  }
   if (resource == "keys") {  // rotation changes what clients must trust: owner-level
     return method == "GET" ? Capability::kApkList : Capability::kRolesCreate;
   }
@@ -240,7 +243,7 @@ std::optional<http::Response> HandleOrgApi(const Services& s, const http::Reques
   const auto decision = s.authorizer.Authorize(AuthorizationOf(request), seg[1],
                                                RequiredCapability(resource, request.method));
   if (!decision.allowed()) {
-    return AuthFailure(decision, s.realm);
+    return AuthFailure(s, request, decision);
   }
   const Segments rest(seg.begin() + 3, seg.end());
   if (resource == "entitlements") {
@@ -257,6 +260,9 @@ std::optional<http::Response> HandleOrgApi(const Services& s, const http::Reques
   }
   if (resource == "role-bindings") {
     return RoleBindings(s, request, decision.org, rest);
+  }
+  if (resource == "audit" && rest.empty() && request.method == "GET") {
+    return HandleAuditList(s, request, decision.org);
   }
   return std::nullopt;
 }

@@ -21,7 +21,8 @@ http::Response IssueToken(const Services& s, const http::Request& request) {
   if (!principal.ok()) {
     service::AuthDecision decision;
     decision.reason = principal.error().message();
-    return AuthFailure(decision, s.realm);
+    decision.missing_credentials = !AuthorizationOf(request).has_value();
+    return AuthFailure(s, request, decision);
   }
   auto body = ParseJsonObject(request);
   if (!body.ok()) {
@@ -54,7 +55,7 @@ http::Response Global(const Services& s, const http::Request& request, Capabilit
                       F action) {
   const auto decision = s.authorizer.AuthorizeGlobal(AuthorizationOf(request), capability);
   if (!decision.allowed()) {
-    return AuthFailure(decision, s.realm);
+    return AuthFailure(s, request, decision);
   }
   return action();
 }

@@ -10,6 +10,7 @@ namespace {
 
 constexpr uint64_t kMaxConfigBytes = 1024 * 1024;
 constexpr int kMinRsaBits = 2048;
+constexpr int64_t kMaxRetentionDays = 36500;  // a century: keeps day arithmetic far from overflow
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -62,6 +63,13 @@ Status SetKey(ServeConfig& config, std::string_view key, std::string_view value)
     APKD_ASSIGN_OR_RETURN(config.rsa_bits, ParseNumber<int>(key, value));
     if (config.rsa_bits < kMinRsaBits) {
       return MakeError(ErrorCode::kInvalidArgument, "rsa_bits must be at least 2048");
+    }
+  } else if (key == "audit_retention_days" || key == "audit-retention-days") {
+    APKD_ASSIGN_OR_RETURN(config.audit_retention_days, ParseNumber<int64_t>(key, value));
+    if (config.audit_retention_days < 0 || config.audit_retention_days > kMaxRetentionDays) {
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          std::string(key) + " must be 0 (keep forever) to " + std::to_string(kMaxRetentionDays));
     }
   } else if (key == "arches") {
     config.arches.clear();

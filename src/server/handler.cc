@@ -51,7 +51,7 @@ std::optional<http::Response> ApkdHandler::OnHeaders(const http::Request& head,
                                 : services_.authorizer.Authorize(AuthorizationOf(head), segments[3],
                                                                  auth::Capability::kApkCreate);
   if (!decision.allowed()) {
-    return AuthFailure(decision, services_.realm);
+    return AuthFailure(services_, head, decision);
   }
   policy.limit = kMaxUploadBytes;
   policy.sink = http::BodySink::kTempFile;
@@ -66,8 +66,11 @@ http::Response ApkdHandler::Handle(const http::Request& request) {
       return http::Response::Text(http::status::kOk, "ok\n");
     }
     if (segments[0] == "metrics") {
-      auto response = http::Response::Text(http::status::kOk,
-                                           services_.metrics.Render(services_.cache.builds()));
+      auto response = http::Response::Text(
+          http::status::kOk,
+          services_.metrics.Render(services_.cache.builds(),
+                                   AuditCounts{.written = services_.audit.written(),
+                                               .dropped = services_.audit.dropped()}));
       response.headers.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       return response;
     }

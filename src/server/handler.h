@@ -13,6 +13,7 @@
 
 #include "http/handler.h"
 #include "server/metrics.h"
+#include "service/audit_log.h"
 #include "service/authorizer.h"
 #include "service/iam_service.h"
 #include "service/index_cache.h"
@@ -29,6 +30,7 @@ struct Services {
   service::Authorizer& authorizer;
   service::TokenService& tokens;
   service::IndexCache& cache;
+  service::AuditLog& audit;
   Metrics& metrics;
   std::string public_url;  // without a trailing '/'
   std::string realm;       // the public host
@@ -48,6 +50,13 @@ http::Response HandleApi(const Services& services, const http::Request& request,
 // The org-scoped and IAM part of the API; nullopt when no route matched.
 std::optional<http::Response> HandleOrgApi(const Services& services, const http::Request& request,
                                            const std::vector<std::string_view>& segments);
+// Queues the audit record of a package download (`arch` as requested).
+void RecordDownload(const Services& services, const http::Request& request,
+                    const service::AuthDecision& decision, const storage::PackageRow& row,
+                    std::string_view arch);
+// GET /api/v1/orgs/<org>/audit (the caller holds audit.list in `org`).
+http::Response HandleAuditList(const Services& services, const http::Request& request,
+                               const storage::Org& org);
 
 class ApkdHandler final : public http::Handler {
  public:
