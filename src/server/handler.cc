@@ -75,6 +75,12 @@ http::Response ApkdHandler::Handle(const http::Request& request) {
       return response;
     }
   }
+  if (!segments.empty() && segments[0] == ".well-known" && request.IsGetOrHead()) {
+    if (auto response = HandleWellKnown(services_, segments)) {
+      return std::move(*response);
+    }
+    return http::Response::Text(http::status::kNotFound, "not found\n");
+  }
   if (segments.size() >= 2 && segments[0] == "api" && segments[1] == "v1") {
     return HandleApi(services_, request,
                      std::vector<std::string_view>(segments.begin() + 2, segments.end()));

@@ -57,6 +57,13 @@ void RecordDownload(const Services& services, const http::Request& request,
 // GET /api/v1/orgs/<org>/audit (the caller holds audit.list in `org`).
 http::Response HandleAuditList(const Services& services, const http::Request& request,
                                const storage::Org& org);
+// /.well-known/openid-configuration and /.well-known/jwks.json (segments include
+// ".well-known"); nullopt for anything else.
+std::optional<http::Response> HandleWellKnown(const Services& services,
+                                              const std::vector<std::string_view>& segments);
+// /api/v1/auth/keys/… (segments after "keys"): issuer key rotation, bootstrap owner only.
+http::Response HandleIssuerKeys(const Services& services, const http::Request& request,
+                                const std::vector<std::string_view>& rest);
 
 class ApkdHandler final : public http::Handler {
  public:
