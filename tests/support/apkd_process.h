@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <sys/types.h>
@@ -23,6 +24,8 @@ class ApkdProcess {
   // Starts apkd and waits for its "listening on" line; false (with a gtest failure) otherwise.
   // `extra_args` are appended to the serve command line.
   bool Start(const std::string& data_dir, const std::vector<std::string>& extra_args = {});
+  // From the next Start on, apkd's stderr is appended to `path` instead of going to the test's.
+  void CaptureStderr(std::string path) { stderr_path_ = std::move(path); }
   // SIGTERM and wait; records a gtest failure unless apkd exits 0.
   void Stop();
   // SIGKILL and wait: no chance to clean up.
@@ -41,6 +44,7 @@ class ApkdProcess {
   int port_ = 0;
   std::string secret_;
   std::string banner_;
+  std::string stderr_path_;
 };
 
 struct HttpResult {
