@@ -47,6 +47,16 @@ Status SetListen(ServeConfig& config, std::string_view value) {
   return OkStatus();
 }
 
+Status SetRetention(ServeConfig& config, std::string_view key, std::string_view value) {
+  APKD_ASSIGN_OR_RETURN(config.audit_retention_days, ParseNumber<int64_t>(key, value));
+  if (config.audit_retention_days < 0 || config.audit_retention_days > kMaxRetentionDays) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        std::string(key) + " must be 0 (keep forever) to " + std::to_string(kMaxRetentionDays));
+  }
+  return OkStatus();
+}
+
 Status SetKey(ServeConfig& config, std::string_view key, std::string_view value) {
   if (key == "data_dir" || key == "data-dir") {
     config.data_dir = std::string(value);
@@ -65,12 +75,7 @@ Status SetKey(ServeConfig& config, std::string_view key, std::string_view value)
       return MakeError(ErrorCode::kInvalidArgument, "rsa_bits must be at least 2048");
     }
   } else if (key == "audit_retention_days" || key == "audit-retention-days") {
-    APKD_ASSIGN_OR_RETURN(config.audit_retention_days, ParseNumber<int64_t>(key, value));
-    if (config.audit_retention_days < 0 || config.audit_retention_days > kMaxRetentionDays) {
-      return MakeError(
-          ErrorCode::kInvalidArgument,
-          std::string(key) + " must be 0 (keep forever) to " + std::to_string(kMaxRetentionDays));
-    }
+    return SetRetention(config, key, value);
   } else if (key == "arches") {
     config.arches.clear();
     while (!value.empty()) {

@@ -9,7 +9,7 @@
 namespace apkd::service {
 
 AuditLog::AuditLog(storage::MetadataStore& store, const auth::Clock& clock, AuditLogOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)) {}
+    : store_(store), clock_(clock), options_(options) {}
 
 AuditLog::~AuditLog() { Stop(); }
 

@@ -143,12 +143,12 @@ Result<std::unique_ptr<TokenService>> TokenService::Create(storage::MetadataStor
   }
   // A rotation that stopped between its two writes leaves the current key in the list too.
   std::erase_if(previous, [&](const auth::TokenKey& old) { return old.kid == kid; });
-  APKD_ASSIGN_OR_RETURN(auto token_issuer,
-                        auth::TokenIssuer::Create(issuer, kid, key, clock, std::move(previous)));
   APKD_ASSIGN_OR_RETURN(
       auto verifier,
       auth::TokenVerifier::Create(
           auth::TokenVerifierOptions{.issuer = issuer, .audience = audience}, clock));
+  APKD_ASSIGN_OR_RETURN(auto token_issuer, auth::TokenIssuer::Create(std::move(issuer), kid, key,
+                                                                     clock, std::move(previous)));
   APKD_RETURN_IF_ERROR(verifier->SetKeys(token_issuer->VerificationKeys()));
   return std::unique_ptr<TokenService>(new TokenService(store, clock, std::move(token_issuer),
                                                         std::move(verifier), std::move(audience)));
