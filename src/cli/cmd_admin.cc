@@ -273,9 +273,10 @@ std::span<const Command> OnlineCommands() {
        "  retire: retiring keys stop signing (fails when no key is retiring)",
        RunKeys},
       {"audit", "an org's audit log: downloads and denied requests (owners)",
-       "audit list --org ORG [--kind download|denied] [--limit N] [--since UNIX]\n"
+       "audit list [--org ORG] [--kind download|denied] [--limit N] [--since UNIX]\n"
        "  newest first; --limit 1..1000 (default 100); --since keeps events at or after that\n"
-       "  Unix time; -o json shows every field (user agent, method, message)",
+       "  Unix time; -o json shows every field (user agent, method, message); without --org\n"
+       "  every event, also denials outside any org (bootstrap owner)",
        RunAudit},
   }};
   return kCommands;

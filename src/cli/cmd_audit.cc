@@ -1,5 +1,6 @@
-// apkctl audit list --org ORG [--kind download|denied] [--limit N] [--since UNIX]: an org's
-// audit log (package downloads and denied requests), newest first. Needs audit.list (owner).
+// apkctl audit list [--org ORG] [--kind download|denied] [--limit N] [--since UNIX]: an org's
+// audit log (package downloads and denied requests), newest first; needs audit.list (owner).
+// Without --org: every event, including denials outside any org (bootstrap owner).
 #include <array>
 #include <ctime>
 #include <string>
@@ -12,7 +13,7 @@ namespace apkd::cli {
 namespace {
 
 constexpr std::string_view kUsage =
-    "apkctl audit list --org ORG [--kind download|denied] [--limit N] [--since UNIX]";
+    "apkctl audit list [--org ORG] [--kind download|denied] [--limit N] [--since UNIX]";
 
 int Usage() {
   return ReportError(MakeError(ErrorCode::kInvalidArgument, "usage: " + std::string(kUsage)));
@@ -55,11 +56,13 @@ int RunAudit(const std::vector<std::string>& argv) {
   if (!session.ok()) {
     return ReportError(session.error(), "audit list");
   }
-  if (!session->args.Has("--org") || !session->args.positionals().empty()) {
+  if (!session->args.positionals().empty()) {
     return Usage();
   }
+  const auto org = session->args.Get("--org");
   const std::string path =
-      "/api/v1/orgs/" + PathSegment(*session->args.Get("--org")) + "/audit" + QueryString(*session);
+      (org ? "/api/v1/orgs/" + PathSegment(*org) + "/audit" : std::string("/api/v1/audit")) +
+      QueryString(*session);
   auto body = JsonBody(session->client.Get(path));
   if (!body.ok()) {
     return ReportError(body.error(), "audit list");

@@ -204,6 +204,9 @@ http::Response HandleApi(const Services& services, const http::Request& request,
       request.method == "POST") {
     return IssueToken(services, request);
   }
+  if (segments.size() == 1 && segments[0] == "audit" && request.method == "GET") {
+    return HandleGlobalAuditList(services, request);
+  }
   if (segments.size() >= 2 && segments[0] == "auth" && segments[1] == "keys") {
     return HandleIssuerKeys(services, request, Segments(segments.begin() + 2, segments.end()));
   }

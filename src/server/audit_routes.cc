@@ -211,4 +211,13 @@ http::Response HandleAuditList(const Services& s, const http::Request& request,
   return ListResponse(*events, AuditJson);
 }
 
+http::Response HandleGlobalAuditList(const Services& s, const http::Request& request) {
+  const auto decision =
+      s.authorizer.AuthorizeGlobal(AuthorizationOf(request), auth::Capability::kAuditList);
+  if (!decision.allowed()) {
+    return AuthFailure(s, request, decision);
+  }
+  return HandleAuditList(s, request, storage::Org{});  // org uid "": every org, and none
+}
+
 }  // namespace apkd::server

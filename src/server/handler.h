@@ -57,6 +57,9 @@ void RecordDownload(const Services& services, const http::Request& request,
 // GET /api/v1/orgs/<org>/audit (the caller holds audit.list in `org`).
 http::Response HandleAuditList(const Services& services, const http::Request& request,
                                const storage::Org& org);
+// GET /api/v1/audit: every event, including those of no org (global routes, unknown orgs);
+// bootstrap owner only.
+http::Response HandleGlobalAuditList(const Services& services, const http::Request& request);
 // /.well-known/openid-configuration and /.well-known/jwks.json (segments include
 // ".well-known"); nullopt for anything else.
 std::optional<http::Response> HandleWellKnown(const Services& services,

@@ -278,6 +278,25 @@ TEST_F(ServeAuditTest, ListingIsForOwnersAndFiltersAreChecked) {
   EXPECT_EQ(
       Curl(Auth(owner_) + " -X POST -d '{}' " + Url("/api/v1/orgs/acme.example/audit")).status,
       404);
+
+  // The global listing (bootstrap owner only) has every org's events and those of no org: the
+  // token endpoint, an unknown org.
+  const int64_t before = Now();
+  ASSERT_EQ(Curl(Auth("not-a-token") + " -X POST -d '{}' " + Url("/api/v1/auth/token")).status,
+            401);
+  ASSERT_EQ(Curl(Auth(pull_) + " " + Url("/no-such-org/x86_64/APKINDEX.tar.gz")).status, 403);
+  auto global =
+      Curl(Auth(owner_) + " " + Url("/api/v1/audit?kind=denied&since=" + std::to_string(before)));
+  ASSERT_EQ(global.status, 200) << global.body;
+  std::vector<std::string> paths;
+  for (const auto& event : Items(global.body)) {
+    if (Str(event, "org_uid").empty()) {
+      paths.push_back(Str(event, "path"));
+    }
+  }
+  EXPECT_EQ(paths, (std::vector<std::string>{"/no-such-org/x86_64/APKINDEX.tar.gz",
+                                             "/api/v1/auth/token"}));
+  EXPECT_EQ(Curl(Auth(pull_) + " " + Url("/api/v1/audit")).status, 403);
   auto metrics = Curl(Url("/metrics"));
   EXPECT_NE(metrics.body.find("\napkd_audit_dropped_total 0\n"), std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find("\napkd_audit_events_total "), std::string::npos);
@@ -303,8 +322,11 @@ TEST_F(ServeAuditTest, ApkctlAuditList) {
   EXPECT_NE(table.output.find("SOURCE_ADDRESS"), std::string::npos);
   EXPECT_NE(table.output.find("wget"), std::string::npos);
   EXPECT_NE(table.output.find("Z  download"), std::string::npos) << "ISO 8601 times";
-  auto usage = RunCommand(apkctl + " audit list");
+  auto usage = RunCommand(apkctl + " audit list acme.example");
   EXPECT_EQ(usage.exit_code, 2) << usage.output;
+  auto global = RunCommand(apkctl + " audit list --kind download -o json");
+  ASSERT_EQ(global.exit_code, 0) << global.output;
+  EXPECT_FALSE(Items(global.output).empty());
   auto bad = RunCommand(apkctl + " audit list --org acme.example --kind nope");
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
   auto forbidden = RunCommand("XDG_CONFIG_HOME=" + ShellQuote(dir_->File("config2")) +
