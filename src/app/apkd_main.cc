@@ -13,7 +13,7 @@ namespace {
 int Usage() {
   std::fprintf(stderr,
                "usage: apkd serve [--config FILE] [--data-dir DIR] [--listen ADDR:PORT] "
-               "[--public-url URL] [--threads N] [--rsa-bits N]\n");
+               "[--public-url URL] [--threads N] [--rsa-bits N] [--audit-retention-days N]\n");
   return 2;
 }
 

@@ -34,6 +34,7 @@ constexpr std::array<std::string_view, kCapabilityCount> kNames = {
     "packages.entitlements.list",
     "packages.entitlements.create",
     "packages.entitlements.delete",
+    "audit.list",
 };
 
 // Longest name echoed back in an error; longer input is cut so errors stay readable.

@@ -37,9 +37,10 @@ enum class Capability : uint8_t {
   kEntitlementsList = 17,    // packages.entitlements.list
   kEntitlementsCreate = 18,  // packages.entitlements.create
   kEntitlementsDelete = 19,  // packages.entitlements.delete
+  kAuditList = 20,           // audit.list: read an org's audit log (downloads, denials); owner only
 };
 
-inline constexpr size_t kCapabilityCount = 20;
+inline constexpr size_t kCapabilityCount = 21;
 
 // Every capability, in bit order (which is also the canonical output order).
 inline constexpr std::array<Capability, kCapabilityCount> kAllCapabilities = [] {

@@ -353,15 +353,34 @@ TokenIssuer::~TokenIssuer() = default;
 
 Result<std::unique_ptr<TokenIssuer>> TokenIssuer::Create(std::string issuer, std::string kid,
                                                          crypto::EcSigningKey key,
-                                                         const Clock& clock) {
+                                                         const Clock& clock,
+                                                         std::vector<TokenKey> previous) {
   if (!IsWritableString(issuer, kMaxClaimStringLength)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "the token issuer must be a non-empty URL of at most 512 bytes");
   }
   APKD_RETURN_IF_ERROR(CheckKeyId(kid));
+  const int64_t now = clock.Now();
+  std::vector<TokenKey> kept;
+  for (TokenKey& old : previous) {
+    APKD_RETURN_IF_ERROR(CheckKeyId(old.kid));
+    bool duplicate = old.kid == kid;
+    for (const TokenKey& other : kept) {
+      duplicate = duplicate || other.kid == old.kid;
+    }
+    if (duplicate) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "token key id \"" + old.kid + "\" appears twice");
+    }
+    if (old.verify_until == 0 || now < old.verify_until) {
+      kept.push_back(std::move(old));
+    }
+  }
   // Not make_unique: the constructor is private.
-  return std::unique_ptr<TokenIssuer>(
+  auto created = std::unique_ptr<TokenIssuer>(
       new TokenIssuer(std::move(issuer), std::move(kid), std::move(key), clock));
+  created->previous_ = std::move(kept);
+  return created;
 }
 
 Result<IssuedToken> TokenIssuer::Issue(const TokenRequest& request) const {
@@ -409,8 +428,13 @@ Result<IssuedToken> TokenIssuer::Issue(const TokenRequest& request) const {
   return IssuedToken{.token = std::move(token), .claims = std::move(claims)};
 }
 
-Status TokenIssuer::Rotate(std::string kid, crypto::EcSigningKey key) {
+Status TokenIssuer::Rotate(std::string kid, crypto::EcSigningKey key,
+                           int64_t verify_window_seconds) {
   APKD_RETURN_IF_ERROR(CheckKeyId(kid));
+  if (verify_window_seconds < 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "a key's verification window cannot be negative");
+  }
+  const int64_t now = clock_.Now();
   const std::unique_lock lock(mutex_);
   bool in_use = kid == kid_;
   for (const TokenKey& previous : previous_) {
@@ -419,7 +443,12 @@ Status TokenIssuer::Rotate(std::string kid, crypto::EcSigningKey key) {
   if (in_use) {
     return MakeError(ErrorCode::kAlreadyExists, "token key id \"" + kid + "\" is already in use");
   }
-  previous_.insert(previous_.begin(), TokenKey{std::move(kid_), key_.verifying_key()});
+  previous_.insert(
+      previous_.begin(),
+      TokenKey{.kid = std::move(kid_),
+               .key = key_.verifying_key(),
+               .retired_at = now,
+               .verify_until = verify_window_seconds > 0 ? now + verify_window_seconds : 0});
   kid_ = std::move(kid);
   key_ = std::move(key);
   return OkStatus();
@@ -445,11 +474,16 @@ std::string TokenIssuer::current_kid() const {
 }
 
 std::vector<TokenKey> TokenIssuer::VerificationKeys() const {
+  const int64_t now = clock_.Now();
   const std::shared_lock lock(mutex_);
   std::vector<TokenKey> keys;
   keys.reserve(previous_.size() + 1);
-  keys.push_back(TokenKey{kid_, key_.verifying_key()});
-  keys.insert(keys.end(), previous_.begin(), previous_.end());
+  keys.push_back(TokenKey{.kid = kid_, .key = key_.verifying_key()});
+  for (const TokenKey& old : previous_) {
+    if (old.verify_until == 0 || now < old.verify_until) {
+      keys.push_back(old);
+    }
+  }
   return keys;
 }
 
@@ -492,7 +526,7 @@ Status TokenVerifier::AddKey(std::string kid, crypto::EcVerifyingKey key) {
                        "token key id \"" + kid + "\" is already used by another key");
     }
   }
-  keys_.push_back(TokenKey{std::move(kid), std::move(key)});
+  keys_.push_back(TokenKey{.kid = std::move(kid), .key = std::move(key)});
   return OkStatus();
 }
 
@@ -532,11 +566,11 @@ std::vector<std::string> TokenVerifier::kids() const {
   return out;
 }
 
-std::optional<crypto::EcVerifyingKey> TokenVerifier::FindKey(std::string_view kid) const {
+std::optional<TokenKey> TokenVerifier::FindKey(std::string_view kid) const {
   const std::shared_lock lock(mutex_);
   for (const TokenKey& key : keys_) {
     if (key.kid == kid) {
-      return key.key;
+      return key;
     }
   }
   return std::nullopt;
@@ -545,25 +579,28 @@ std::optional<crypto::EcVerifyingKey> TokenVerifier::FindKey(std::string_view ki
 Result<TokenClaims> TokenVerifier::Verify(std::string_view token) const {
   APKD_ASSIGN_OR_RETURN(const TokenParts parts, SplitToken(token));
   APKD_ASSIGN_OR_RETURN(const std::string kid, ParseHeader(parts.header));
-  const std::optional<crypto::EcVerifyingKey> key = FindKey(kid);
+  const std::optional<TokenKey> key = FindKey(kid);
   if (!key) {
     return Reject("it was signed with a key this server does not know (unknown kid)");
+  }
+  if (key->verify_until != 0 && clock_.Now() >= key->verify_until) {
+    return Reject("it was signed with a key that was rotated out too long ago");
   }
   const std::optional<std::string> signature = Base64UrlDecode(parts.signature);
   if (!signature) {
     return Reject("the signature is not valid base64url");
   }
-  if (!key->Verify(parts.signing_input, *signature).ok()) {
+  if (!key->key.Verify(parts.signing_input, *signature).ok()) {
     return Reject("the signature does not verify");
   }
   APKD_ASSIGN_OR_RETURN(TokenClaims claims, ParseClaims(parts.payload));
-  APKD_RETURN_IF_ERROR(CheckClaims(claims));
+  APKD_RETURN_IF_ERROR(CheckClaims(claims, *key));
   return claims;
 }
 
 // The claims are signed by one of our keys here, so quoting iss and aud cannot echo an
 // attacker's text; they help users who asked for a token with the wrong --audience.
-Status TokenVerifier::CheckClaims(const TokenClaims& claims) const {
+Status TokenVerifier::CheckClaims(const TokenClaims& claims, const TokenKey& key) const {
   if (claims.iss != options_.issuer) {
     return Reject("the issuer is \"" + claims.iss + "\", expected \"" + options_.issuer + "\"");
   }
@@ -580,6 +617,9 @@ Status TokenVerifier::CheckClaims(const TokenClaims& claims) const {
   }
   if (claims.iat > now + leeway) {
     return Reject("the token was issued in the future (iat)");
+  }
+  if (key.retired_at != 0 && claims.iat > key.retired_at + leeway) {
+    return Reject("it was signed with a key that had already been rotated out");
   }
   if (claims.exp <= claims.iat) {
     return Reject("the token expires before it was issued");

@@ -63,10 +63,14 @@ struct TokenClaims {
   bool operator==(const TokenClaims&) const = default;
 };
 
-// A verification key and its id (the JWS `kid`).
+// A verification key and its id (the JWS `kid`). A key that no longer signs (rotated out)
+// carries when that happened and until when it still verifies: tokens it signed must have been
+// issued by `retired_at` (plus leeway), and from `verify_until` on it verifies nothing.
 struct TokenKey {
   std::string kid;
   crypto::EcVerifyingKey key;
+  int64_t retired_at = 0;    // 0: still signing (no limit on iat)
+  int64_t verify_until = 0;  // 0: no end; else verifies only while now < verify_until
 };
 
 // Key ids are 1–64 characters of [A-Za-z0-9._-].
@@ -96,8 +100,11 @@ struct IssuedToken {
 class TokenIssuer {
  public:
   // `issuer` is the `iss` of every token (the server's public URL); `clock` must outlive this.
+  // `previous` are keys rotated out earlier (e.g. restored from storage), newest first; those
+  // past their verify_until are dropped.
   static Result<std::unique_ptr<TokenIssuer>> Create(std::string issuer, std::string kid,
-                                                     crypto::EcSigningKey key, const Clock& clock);
+                                                     crypto::EcSigningKey key, const Clock& clock,
+                                                     std::vector<TokenKey> previous = {});
 
   TokenIssuer(const TokenIssuer&) = delete;
   TokenIssuer& operator=(const TokenIssuer&) = delete;
@@ -109,16 +116,19 @@ class TokenIssuer {
   // kInvalidArgument for a bad request, kLimitExceeded if the token would exceed 1,024 bytes.
   Result<IssuedToken> Issue(const TokenRequest& request) const;
 
-  // Makes (kid, key) the signing key. The previous keys stay in VerificationKeys() until retired,
-  // so tokens they signed keep verifying. kAlreadyExists if `kid` is already in use.
-  Status Rotate(std::string kid, crypto::EcSigningKey key);
+  // Makes (kid, key) the signing key. The key it replaces gets retired_at = now and, with a
+  // positive `verify_window_seconds`, verify_until = now + window (the longest a token it signed
+  // can still be valid); with 0 it stays until RetireKey. Previous keys stay in
+  // VerificationKeys() meanwhile, so tokens they signed keep verifying. kAlreadyExists if `kid`
+  // is already in use.
+  Status Rotate(std::string kid, crypto::EcSigningKey key, int64_t verify_window_seconds = 0);
   // Drops a previous key. kNotFound if unknown, kInvalidArgument for the current key.
   Status RetireKey(std::string_view kid);
 
   const std::string& issuer() const { return issuer_; }
   std::string current_kid() const;
-  // The current key first, then older ones, newest first: what the JWKS publishes and what a
-  // TokenVerifier should be given.
+  // The current key first, then older ones still before their verify_until, newest first: what
+  // the JWKS publishes and what a TokenVerifier should be given.
   std::vector<TokenKey> VerificationKeys() const;
 
  private:
@@ -151,6 +161,7 @@ class TokenVerifier {
   ~TokenVerifier();
 
   // kAlreadyExists if `kid` is present with a different key; adding the same pair is a no-op.
+  // The key has no retirement limits (see SetKeys for keys that have).
   Status AddKey(std::string kid, crypto::EcVerifyingKey key);
   // Returns whether the key was present. Tokens signed with it stop verifying at once.
   bool RemoveKey(std::string_view kid);
@@ -159,17 +170,18 @@ class TokenVerifier {
   std::vector<std::string> kids() const;
 
   // Checks, in order: size, syntax, header (alg must be ES256, kid known, nothing else but typ
-  // "JWT"), signature, claim syntax, iss, aud, exp > now - leeway, nbf and iat <= now + leeway,
-  // and exp - iat within MaxTokenLifetime(knd). Every failure is kUnauthenticated with a reason
-  // that never includes the token or any part of it.
+  // "JWT"), the key's verify_until, signature, claim syntax, iss, aud, exp > now - leeway, nbf
+  // and iat <= now + leeway, iat <= the key's retired_at + leeway, and exp - iat within
+  // MaxTokenLifetime(knd). Every failure is kUnauthenticated with a reason that never includes
+  // the token or any part of it.
   Result<TokenClaims> Verify(std::string_view token) const;
 
   const TokenVerifierOptions& options() const { return options_; }
 
  private:
   TokenVerifier(TokenVerifierOptions options, const Clock& clock);
-  std::optional<crypto::EcVerifyingKey> FindKey(std::string_view kid) const;
-  Status CheckClaims(const TokenClaims& claims) const;
+  std::optional<TokenKey> FindKey(std::string_view kid) const;
+  Status CheckClaims(const TokenClaims& claims, const TokenKey& key) const;
 
   const TokenVerifierOptions options_;
   const Clock& clock_;

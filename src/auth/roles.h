@@ -32,7 +32,8 @@ inline constexpr std::string_view kPullTokenCreatorRole = "pull_token_creator";
 inline constexpr CapabilitySet kApkPullCapabilities = {
     Capability::kApkList, Capability::kApkBlobsGet, Capability::kGroupsList};
 
-// console_viewer: every list capability and no download, so it can browse but not pull.
+// console_viewer: every list capability and no download, so it can browse but not pull. Not
+// audit.list: the audit log names who pulled what from which address, so only owners read it.
 inline constexpr CapabilitySet kConsoleViewerCapabilities = {
     Capability::kApkList,   Capability::kGroupsList,       Capability::kIdentityList,
     Capability::kRolesList, Capability::kRoleBindingsList, Capability::kEntitlementsList};

@@ -280,7 +280,7 @@ int RunKeys(const std::vector<std::string>& argv) {
 }
 
 std::span<const Command> OnlineCommands() {
-  static constexpr std::array<Command, 7> kCommands{{
+  static constexpr std::array<Command, 8> kCommands{{
       {"auth", "log in, get a token for apk (auth token --audience HOST)",
        "auth login | logout | token [--audience HOST] [--capabilities a,b]", RunAuth},
       {"packages", "publish (files, directories, whole repositories), list, withdraw packages",
@@ -311,6 +311,12 @@ std::span<const Command> OnlineCommands() {
        "  rotate: a new key signs beside the old one, which becomes retiring\n"
        "  retire: retiring keys stop signing (fails when no key is retiring)",
        RunKeys},
+      {"audit", "an org's audit log: downloads and denied requests (owners)",
+       "audit list [--org ORG] [--kind download|denied] [--limit N] [--since UNIX]\n"
+       "  newest first; --limit 1..1000 (default 100); --since keeps events at or after that\n"
+       "  Unix time; -o json shows every field (user agent, method, message); without --org\n"
+       "  every event, also denials outside any org (bootstrap owner)",
+       RunAudit},
   }};
   return kCommands;
 }

@@ -20,6 +20,7 @@ int RunImages(const std::vector<std::string>& args);
 int RunEntitlements(const std::vector<std::string>& args);
 int RunRepo(const std::vector<std::string>& args);
 int RunKeys(const std::vector<std::string>& args);
+int RunAudit(const std::vector<std::string>& args);  // apkctl audit list --org ORG …
 
 std::span<const Command> OnlineCommands();
 

@@ -16,7 +16,7 @@ http::Response Global(const Services& s, const http::Request& request, auth::Cap
                       F action) {
   const auto decision = s.authorizer.AuthorizeGlobal(AuthorizationOf(request), capability);
   if (!decision.allowed()) {
-    return AuthFailure(decision, s.realm);
+    return AuthFailure(s, request, decision);
   }
   return action();
 }

@@ -144,7 +144,7 @@ boost::json::object PullTokenJson(const storage::Identity& identity) {
 
 // Granting a role is limited to what the caller holds in the org: identity.create or
 // role_bindings.create (pull_token_creator) must not become a way to mint an owner.
-std::optional<http::Response> RefuseEscalation(const Services& s,
+std::optional<http::Response> RefuseEscalation(const Services& s, const http::Request& request,
                                                const service::AuthDecision& decision,
                                                std::string_view role) {
   auto granted = s.iam.RoleCapabilities(decision.org, role);
@@ -162,7 +162,7 @@ std::optional<http::Response> RefuseEscalation(const Services& s,
   service::AuthDecision refused = decision;
   refused.outcome = service::AuthOutcome::kForbidden;
   refused.missing = *auth::ParseCapability(missing.Names().front());
-  return AuthFailure(refused, s.realm);
+  return AuthFailure(s, request, refused);
 }
 
 http::Response PullTokens(const Services& s, const http::Request& request,
@@ -184,7 +184,7 @@ http::Response PullTokens(const Services& s, const http::Request& request,
     return ErrorResponse(name.error());
   }
   const std::string role = OptionalString(*body, "role").value_or("apk.pull");
-  if (auto refused = RefuseEscalation(s, decision, role)) {
+  if (auto refused = RefuseEscalation(s, request, decision, role)) {
     return std::move(*refused);
   }
   int64_t ttl = 0;
@@ -219,7 +219,7 @@ http::Response RoleBindings(const Services& s, const http::Request& request,
     if (!identity.ok() || !role.ok()) {
       return ErrorResponse(identity.ok() ? role.error() : identity.error());
     }
-    if (auto refused = RefuseEscalation(s, decision, *role)) {
+    if (auto refused = RefuseEscalation(s, request, decision, *role)) {
       return std::move(*refused);
     }
     auto binding = s.iam.Bind(org, *identity, *role, Now());
@@ -236,6 +236,9 @@ Capability RequiredCapability(std::string_view resource, std::string_view method
   if (resource == "entitlements") {
     return CapabilityFor(method, Capability::kEntitlementsList, Capability::kEntitlementsCreate,
                          Capability::kEntitlementsDelete);
+  }
+  if (resource == "audit") {  // who pulled what from where: owners only
+    return Capability::kAuditList;
   }
   if (resource == "keys") {  // rotation changes what clients must trust: owner-level
     return method == "GET" ? Capability::kApkList : Capability::kRolesCreate;
@@ -301,7 +304,7 @@ std::optional<http::Response> HandleOrgApi(const Services& s, const http::Reques
   const auto decision = s.authorizer.Authorize(AuthorizationOf(request), seg[1],
                                                RequiredCapability(resource, request.method));
   if (!decision.allowed()) {
-    return AuthFailure(decision, s.realm);
+    return AuthFailure(s, request, decision);
   }
   const Segments rest(seg.begin() + 3, seg.end());
   if (resource == "entitlements") {
@@ -321,6 +324,9 @@ std::optional<http::Response> HandleOrgApi(const Services& s, const http::Reques
   }
   if (resource == "roles") {
     return Roles(s, request, decision.org, rest);
+  }
+  if (resource == "audit" && rest.empty() && request.method == "GET") {
+    return HandleAuditList(s, request, decision.org);
   }
   return std::nullopt;
 }

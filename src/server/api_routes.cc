@@ -22,7 +22,8 @@ http::Response IssueToken(const Services& s, const http::Request& request) {
   if (!principal.ok()) {
     service::AuthDecision decision;
     decision.reason = principal.error().message();
-    return AuthFailure(decision, s.realm);
+    decision.missing_credentials = !AuthorizationOf(request).has_value();
+    return AuthFailure(s, request, decision);
   }
   auto body = ParseJsonObject(request);
   if (!body.ok()) {
@@ -192,6 +193,12 @@ http::Response HandleApi(const Services& services, const http::Request& request,
   if (segments.size() == 2 && segments[0] == "auth" && segments[1] == "token" &&
       request.method == "POST") {
     return IssueToken(services, request);
+  }
+  if (segments.size() == 1 && segments[0] == "audit" && request.method == "GET") {
+    return HandleGlobalAuditList(services, request);
+  }
+  if (segments.size() >= 2 && segments[0] == "auth" && segments[1] == "keys") {
+    return HandleIssuerKeys(services, request, Segments(segments.begin() + 2, segments.end()));
   }
   if (auto response = HandleUserApi(services, request, segments)) {
     return std::move(*response);

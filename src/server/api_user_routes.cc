@@ -87,7 +87,7 @@ http::Response Status(const Services& s, const http::Request& request) {
   if (!principal.ok()) {
     service::AuthDecision decision;
     decision.reason = principal.error().message();
-    return AuthFailure(decision, s.realm);
+    return AuthFailure(s, request, decision);
   }
   auto identity = s.iam.GetIdentity(principal->identity_id);
   if (!identity.ok()) {

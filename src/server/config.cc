@@ -14,6 +14,7 @@ constexpr uint64_t kMaxConfigBytes = 1024 * 1024;
 constexpr int kMinRsaBits = 2048;
 constexpr int kMaxRsaBits = 8192;  // what crypto::PrivateKey::Generate accepts
 constexpr size_t kMaxPortDigits = 5;
+constexpr int64_t kMaxRetentionDays = 36500;  // a century: keeps day arithmetic far from overflow
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -117,6 +118,16 @@ Status SetListen(ServeConfig& config, std::string_view value) {
   return OkStatus();
 }
 
+Status SetRetention(ServeConfig& config, std::string_view key, std::string_view value) {
+  APKD_ASSIGN_OR_RETURN(config.audit_retention_days, ParseNumber<int64_t>(key, value));
+  if (config.audit_retention_days < 0 || config.audit_retention_days > kMaxRetentionDays) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        std::string(key) + " must be 0 (keep forever) to " + std::to_string(kMaxRetentionDays));
+  }
+  return OkStatus();
+}
+
 Status SetKey(ServeConfig& config, std::string_view key, std::string_view value) {
   if (key == "data_dir" || key == "data-dir") {
     if (value.empty()) {
@@ -142,6 +153,8 @@ Status SetKey(ServeConfig& config, std::string_view key, std::string_view value)
                                                         std::to_string(kMinRsaBits) + " to " +
                                                         std::to_string(kMaxRsaBits));
     }
+  } else if (key == "audit_retention_days" || key == "audit-retention-days") {
+    return SetRetention(config, key, value);
   } else if (key == "arches") {
     return SetArches(config, key, value);
   } else if (key == "login_free_failures" || key == "login-free-failures") {

@@ -19,10 +19,14 @@ struct ServeConfig {
   int rsa_bits = 4096;                               // rsa_bits: org signing keys (≥ 2048)
   std::vector<std::string> arches = {"x86_64", "aarch64"};  // arches = x86_64,aarch64
   int login_free_failures = 5;  // login_free_failures: failed logins answered without delay
+  // audit_retention_days: audit events (downloads, denials) older than this are deleted, at
+  // startup and hourly; 0 keeps them forever.
+  int64_t audit_retention_days = 90;
 };
 
 // Parses `args` (after "serve"): --config FILE, --data-dir DIR, --listen ADDR:PORT,
-// --public-url URL, --threads N, --rsa-bits N. A --config file is read first.
+// --public-url URL, --threads N, --rsa-bits N, --audit-retention-days N. A --config file is read
+// first.
 Result<ServeConfig> LoadServeConfig(const std::vector<std::string>& args);
 
 }  // namespace apkd::server

@@ -56,7 +56,7 @@ std::optional<http::Response> ApkdHandler::OnHeaders(const http::Request& head,
                                 : services_.authorizer.Authorize(AuthorizationOf(head), segments[3],
                                                                  auth::Capability::kApkCreate);
   if (!decision.allowed()) {
-    return AuthFailure(decision, services_.realm);
+    return AuthFailure(services_, head, decision);
   }
   policy.limit = kMaxUploadBytes;
   policy.sink = http::BodySink::kTempFile;
@@ -71,11 +71,20 @@ http::Response ApkdHandler::Handle(const http::Request& request) {
       return http::Response::Text(http::status::kOk, "ok\n");
     }
     if (segments[0] == "metrics") {
-      auto response = http::Response::Text(http::status::kOk,
-                                           services_.metrics.Render(services_.cache.builds()));
+      auto response = http::Response::Text(
+          http::status::kOk,
+          services_.metrics.Render(services_.cache.builds(),
+                                   AuditCounts{.written = services_.audit.written(),
+                                               .dropped = services_.audit.dropped()}));
       response.headers.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       return response;
     }
+  }
+  if (!segments.empty() && segments[0] == ".well-known" && request.IsGetOrHead()) {
+    if (auto response = HandleWellKnown(services_, segments)) {
+      return std::move(*response);
+    }
+    return http::Response::Text(http::status::kNotFound, "not found\n");
   }
   if (segments.size() >= 2 && segments[0] == "api" && segments[1] == "v1") {
     return HandleApi(services_, request,

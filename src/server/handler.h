@@ -13,6 +13,7 @@
 
 #include "http/handler.h"
 #include "server/metrics.h"
+#include "service/audit_log.h"
 #include "service/authorizer.h"
 #include "service/iam_service.h"
 #include "service/index_cache.h"
@@ -31,6 +32,7 @@ struct Services {
   service::TokenService& tokens;
   service::UserService& users;
   service::IndexCache& cache;
+  service::AuditLog& audit;
   Metrics& metrics;
   std::string public_url;  // without a trailing '/'
   std::string realm;       // the public host
@@ -56,6 +58,23 @@ http::Response Roles(const Services& services, const http::Request& request,
 // The org-scoped and IAM part of the API; nullopt when no route matched.
 std::optional<http::Response> HandleOrgApi(const Services& services, const http::Request& request,
                                            const std::vector<std::string_view>& segments);
+// Queues the audit record of a package download (`arch` as requested).
+void RecordDownload(const Services& services, const http::Request& request,
+                    const service::AuthDecision& decision, const storage::PackageRow& row,
+                    std::string_view arch);
+// GET /api/v1/orgs/<org>/audit (the caller holds audit.list in `org`).
+http::Response HandleAuditList(const Services& services, const http::Request& request,
+                               const storage::Org& org);
+// GET /api/v1/audit: every event, including those of no org (global routes, unknown orgs);
+// bootstrap owner only.
+http::Response HandleGlobalAuditList(const Services& services, const http::Request& request);
+// /.well-known/openid-configuration and /.well-known/jwks.json (segments include
+// ".well-known"); nullopt for anything else.
+std::optional<http::Response> HandleWellKnown(const Services& services,
+                                              const std::vector<std::string_view>& segments);
+// /api/v1/auth/keys/… (segments after "keys"): issuer key rotation, bootstrap owner only.
+http::Response HandleIssuerKeys(const Services& services, const http::Request& request,
+                                const std::vector<std::string_view>& rest);
 
 class ApkdHandler final : public http::Handler {
  public:

@@ -39,7 +39,7 @@ void Metrics::Record(std::string_view path, int status, uint64_t bytes,
   latency_sum_ += seconds;
 }
 
-std::string Metrics::Render(uint64_t index_builds) const {
+std::string Metrics::Render(uint64_t index_builds, const AuditCounts& audit) const {
   std::ostringstream out;
   const std::lock_guard lock(mutex_);
   out << "# HELP apkd_http_requests_total HTTP requests by route and status.\n"
@@ -54,6 +54,12 @@ std::string Metrics::Render(uint64_t index_builds) const {
       << "# HELP apkd_index_builds_total Signed indexes (re)built.\n"
       << "# TYPE apkd_index_builds_total counter\n"
       << "apkd_index_builds_total " << index_builds << "\n"
+      << "# HELP apkd_audit_events_total Audit events written to the store.\n"
+      << "# TYPE apkd_audit_events_total counter\n"
+      << "apkd_audit_events_total " << audit.written << "\n"
+      << "# HELP apkd_audit_dropped_total Audit events dropped because the write queue was full.\n"
+      << "# TYPE apkd_audit_dropped_total counter\n"
+      << "apkd_audit_dropped_total " << audit.dropped << "\n"
       << "# HELP apkd_http_request_duration_seconds Request latency.\n"
       << "# TYPE apkd_http_request_duration_seconds histogram\n";
   for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {

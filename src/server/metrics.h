@@ -1,6 +1,7 @@
 // Metrics: Prometheus counters fed by the HTTP access-log hook: requests by route and status,
-// response bytes, and a request latency histogram; index builds come from the IndexCache at
-// render time. Thread-safe (one mutex; the hook is called once per finished exchange).
+// response bytes, and a request latency histogram; index builds (IndexCache) and the audit
+// writer's counters (AuditLog) are read at render time. Thread-safe (one mutex; the hook is called
+// once per finished exchange).
 #pragma once
 
 #include <array>
@@ -17,6 +18,12 @@ namespace apkd::server {
 // A low-cardinality route label for a decoded request path.
 std::string_view RouteLabel(std::string_view path);
 
+// The audit writer's counters (service::AuditLog), read at render time.
+struct AuditCounts {
+  uint64_t written = 0;
+  uint64_t dropped = 0;
+};
+
 class Metrics {
  public:
   static constexpr std::array<double, 8> kLatencyBuckets = {0.001, 0.005, 0.01, 0.05,
@@ -25,7 +32,7 @@ class Metrics {
   void Record(std::string_view path, int status, uint64_t bytes,
               std::chrono::microseconds duration);
   // The Prometheus text exposition (version 0.0.4).
-  std::string Render(uint64_t index_builds) const;
+  std::string Render(uint64_t index_builds, const AuditCounts& audit = {}) const;
 
  private:
   mutable std::mutex mutex_;

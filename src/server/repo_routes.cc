@@ -23,7 +23,7 @@ http::Response ServeIndex(const Services& s, const http::Request& request, std::
   const auto decision =
       s.authorizer.Authorize(AuthorizationOf(request), org, auth::Capability::kApkList);
   if (!decision.allowed()) {
-    return AuthFailure(decision, s.realm);
+    return AuthFailure(s, request, decision);
   }
   auto index = s.cache.Get(decision.org.uid, arch);
   if (index == nullptr) {
@@ -41,7 +41,7 @@ http::Response ServePackage(const Services& s, const http::Request& request, std
   const auto decision =
       s.authorizer.Authorize(AuthorizationOf(request), org, auth::Capability::kApkBlobsGet);
   if (!decision.allowed()) {
-    return AuthFailure(decision, s.realm);
+    return AuthFailure(s, request, decision);
   }
   auto download = s.repo.OpenDownload(decision.org, arch, file);
   if (!download.ok()) {
@@ -55,16 +55,7 @@ http::Response ServePackage(const Services& s, const http::Request& request, std
       std::chrono::sys_seconds(std::chrono::seconds(download->row.published_at));
   response.headers.Set("Cache-Control", "private, max-age=31536000, immutable");
   if (request.method == "GET") {
-    s.repo.RecordAudit(storage::AuditEvent{
-        .kind = storage::AuditKind::kDownload,
-        .identity_id = decision.principal.identity_id,
-        .org_uid = decision.org.uid,
-        .package = download->row.name,
-        .version = download->row.version,
-        .arch = std::string(arch),
-        .source_address = request.remote_address,
-        .user_agent = std::string(request.headers.Get("User-Agent").value_or("")),
-    });
+    RecordDownload(s, request, decision, download->row, arch);
   }
   return response;
 }

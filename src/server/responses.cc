@@ -35,7 +35,7 @@ http::Response ErrorResponse(const Error& error) {
   return http::Response::Json(status, "{\"error\":" + JsonString(error.message()) + "}\n");
 }
 
-http::Response AuthFailure(const service::AuthDecision& decision, std::string_view realm) {
+http::Response AuthFailureResponse(const service::AuthDecision& decision, std::string_view realm) {
   switch (decision.outcome) {
     case service::AuthOutcome::kUnauthenticated: {
       auto response = http::Response::Text(http::status::kUnauthorized,

@@ -9,6 +9,7 @@
 #include "http/server.h"
 #include "server/handler.h"
 #include "server/metrics.h"
+#include "service/audit_log.h"
 #include "service/authorizer.h"
 #include "service/bootstrap.h"
 #include "service/iam_service.h"
@@ -29,6 +30,7 @@ struct Runtime::Parts {
   ServeConfig config;
   auth::SystemClock clock;
   std::unique_ptr<storage::SqliteMetadataStore> store;
+  std::unique_ptr<service::AuditLog> audit;  // after the store: stopped and destroyed before it
   std::unique_ptr<storage::FsBlobStore> blobs;
   std::unique_ptr<service::OrgKeys> keys;
   std::unique_ptr<service::IndexCache> cache;
@@ -58,6 +60,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
   // to the store goes through this process.
   APKD_ASSIGN_OR_RETURN(p->data_dir_lock, FileLock::Acquire(config.data_dir + "/apkd.lock"));
   APKD_ASSIGN_OR_RETURN(p->store, storage::SqliteMetadataStore::Open(config.data_dir + "/apkd.db"));
+  p->audit = std::make_unique<service::AuditLog>(
+      *p->store, p->clock,
+      service::AuditLogOptions{.retention_seconds =
+                                   config.audit_retention_days * service::kSecondsPerDay});
   APKD_ASSIGN_OR_RETURN(p->blobs, storage::FsBlobStore::OpenAt(config.data_dir + "/blobs"));
   APKD_ASSIGN_OR_RETURN(const std::string host, service::HostOfUrl(config.public_url));
   p->keys = std::make_unique<service::OrgKeys>(
@@ -84,6 +90,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
                     .tokens = *p->tokens,
                     .users = *p->users,
                     .cache = *p->cache,
+                    .audit = *p->audit,
                     .metrics = p->metrics,
                     .public_url = config.public_url,
                     .realm = host};
@@ -110,11 +117,17 @@ const std::optional<std::string>& Runtime::bootstrap_secret() const {
   return parts_->bootstrap_secret;
 }
 
-Status Runtime::Start() { return parts_->server->Start(); }
+Status Runtime::Start() {
+  parts_->audit->Start();
+  return parts_->server->Start();
+}
 uint16_t Runtime::port() const { return parts_->server->port(); }
 void Runtime::Stop() {
   if (parts_ && parts_->server) {
     parts_->server->Stop();
+  }
+  if (parts_ && parts_->audit) {
+    parts_->audit->Stop();  // writes what the last requests queued
   }
 }
 

@@ -292,11 +292,4 @@ Result<Download> RepositoryService::OpenDownload(const storage::Org& org, std::s
   return MakeError(ErrorCode::kNotFound, "no such package");
 }
 
-void RepositoryService::RecordAudit(storage::AuditEvent event) {
-  if (event.time == 0) {
-    event.time = now_();
-  }
-  (void)store_.AppendAudit(event);
-}
-
 }  // namespace apkd::service

@@ -70,8 +70,6 @@ class RepositoryService {
   // package or its own private one; noarch counts for every arch), with its blob opened.
   Result<Download> OpenDownload(const storage::Org& org, std::string_view arch,
                                 std::string_view file_name);
-  // Best effort: a failure to write the audit log never fails a download.
-  void RecordAudit(storage::AuditEvent event);
 
  private:
   Result<storage::PackageRow> FindVisible(const storage::Org& org, std::string_view arch,

@@ -267,12 +267,22 @@ Result<int64_t> MemoryMetadataStore::AppendAudit(const AuditEvent& event) {
   return stored.id;  // the audit log does not move the change counter
 }
 
+Status MemoryMetadataStore::AppendAuditBatch(std::span<const AuditEvent> events) {
+  const std::lock_guard lock(mutex_);
+  for (const AuditEvent& event : events) {
+    AuditEvent stored = event;
+    stored.id = ++state_.last_audit_id;
+    state_.audit.emplace(stored.id, std::move(stored));
+  }
+  return OkStatus();
+}
+
 Result<std::vector<AuditEvent>> MemoryMetadataStore::ListAudit(const AuditQuery& query) {
   const std::lock_guard lock(mutex_);
   std::vector<AuditEvent> out;
   for (const auto& [id, event] : state_.audit) {
     if ((query.org_uid.empty() || event.org_uid == query.org_uid) &&
-        (!query.kind || event.kind == *query.kind)) {
+        (!query.kind || event.kind == *query.kind) && event.time >= query.since) {
       out.push_back(event);
     }
   }

@@ -72,6 +72,7 @@ class MemoryMetadataStore : public MetadataStore {  // not final: tests count ca
   Status DeleteRoleBinding(std::string_view id) override;
 
   Result<int64_t> AppendAudit(const AuditEvent& event) override;
+  Status AppendAuditBatch(std::span<const AuditEvent> events) override;
   Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;
   Result<int64_t> PruneAudit(int64_t before) override;
 

@@ -47,6 +47,7 @@ struct RoleBindingFilter {
 struct AuditQuery {
   std::string org_uid{};  // empty = any
   std::optional<AuditKind> kind{};
+  int64_t since = 0;   // only events with time >= since; 0 = any
   size_t limit = 100;  // newest `limit` events; 0 = all
 };
 
@@ -143,6 +144,8 @@ class MetadataStore {
 
   // --- Audit log: append-only, newest first, pruned by age. Does not move ChangeCounter().
   virtual Result<int64_t> AppendAudit(const AuditEvent& event) = 0;  // returns the event id
+  // Appends all of `events` in one transaction (one commit, one fsync), in order; all or none.
+  virtual Status AppendAuditBatch(std::span<const AuditEvent> events) = 0;
   virtual Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) = 0;
   // Deletes events with time < `before`; returns how many.
   virtual Result<int64_t> PruneAudit(int64_t before) = 0;

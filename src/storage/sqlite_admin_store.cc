@@ -62,6 +62,25 @@ Result<std::vector<AuditEvent>> AuditEvents(Query& query) {
   }
 }
 
+Status InsertAudit(Connection& db, const AuditEvent& event) {
+  APKD_ASSIGN_OR_RETURN(
+      Query insert,
+      db.Prepare("INSERT INTO audit_events (time, kind, identity_id, org_uid, package, version, "
+                 "arch, source_address, user_agent, detail) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  return insert.Bind(event.time)
+      .Bind(AuditKindName(event.kind))
+      .Bind(event.identity_id)
+      .Bind(event.org_uid)
+      .Bind(event.package)
+      .Bind(event.version)
+      .Bind(event.arch)
+      .Bind(event.source_address)
+      .Bind(event.user_agent)
+      .Bind(event.detail)
+      .Run();
+}
+
 }  // namespace
 
 Status SqliteMetadataStore::AddSigningKey(const SigningKeyRow& key) {
@@ -116,23 +135,21 @@ Status SqliteMetadataStore::SetSigningKeyState(std::string_view org_uid, std::st
 Result<int64_t> SqliteMetadataStore::AppendAudit(const AuditEvent& event) {
   return impl_->Write([&](Connection& db, bool& changed) -> Result<int64_t> {
     changed = false;
-    APKD_ASSIGN_OR_RETURN(
-        Query insert,
-        db.Prepare("INSERT INTO audit_events (time, kind, identity_id, org_uid, package, version, "
-                   "arch, source_address, user_agent, detail) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    APKD_RETURN_IF_ERROR(insert.Bind(event.time)
-                             .Bind(AuditKindName(event.kind))
-                             .Bind(event.identity_id)
-                             .Bind(event.org_uid)
-                             .Bind(event.package)
-                             .Bind(event.version)
-                             .Bind(event.arch)
-                             .Bind(event.source_address)
-                             .Bind(event.user_agent)
-                             .Bind(event.detail)
-                             .Run());
+    APKD_RETURN_IF_ERROR(InsertAudit(db, event));
     return db.LastInsertId();
+  });
+}
+
+Status SqliteMetadataStore::AppendAuditBatch(std::span<const AuditEvent> events) {
+  if (events.empty()) {
+    return OkStatus();
+  }
+  return impl_->Write([&](Connection& db, bool& changed) -> Status {
+    changed = false;
+    for (const AuditEvent& event : events) {
+      APKD_RETURN_IF_ERROR(InsertAudit(db, event));
+    }
+    return OkStatus();
   });
 }
 
@@ -149,12 +166,18 @@ Result<std::vector<AuditEvent>> SqliteMetadataStore::ListAudit(const AuditQuery&
     sql += " AND kind = ?";
     params.emplace_back(AuditKindName(*query.kind));
   }
+  if (query.since != 0) {
+    sql += " AND time >= ?";
+  }
   sql += " ORDER BY time DESC, id DESC LIMIT ?";
   const int64_t limit = query.limit == 0 ? -1 : static_cast<int64_t>(query.limit);
   return impl_->Read([&](Connection& db) -> Result<std::vector<AuditEvent>> {
     APKD_ASSIGN_OR_RETURN(Query select, db.Prepare(sql));
     for (const std::string& param : params) {
       select.Bind(param);
+    }
+    if (query.since != 0) {
+      select.Bind(query.since);
     }
     select.Bind(limit);
     return AuditEvents(select);

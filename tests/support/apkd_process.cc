@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -55,6 +56,13 @@ bool ApkdProcess::StartWithArgs(const std::vector<std::string>& serve_args) {
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
+    if (!stderr_path_.empty()) {
+      const int err = open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (err >= 0) {
+        dup2(err, STDERR_FILENO);
+        close(err);
+      }
+    }
     std::vector<char*> argv;
     for (auto& arg : args) {
       argv.push_back(arg.data());

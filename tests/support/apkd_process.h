@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <sys/types.h>
@@ -26,6 +27,8 @@ class ApkdProcess {
   // Starts `apkd serve` with exactly `serve_args` and no defaults (for --config tests); the
   // listen address must be 127.0.0.1 with port 0 so that the port can be read back.
   bool StartWithArgs(const std::vector<std::string>& serve_args);
+  // From the next Start on, apkd's stderr is appended to `path` instead of going to the test's.
+  void CaptureStderr(std::string path) { stderr_path_ = std::move(path); }
   // SIGTERM and wait; records a gtest failure unless apkd exits 0.
   void Stop();
   // SIGKILL and wait: no chance to clean up.
@@ -44,6 +47,7 @@ class ApkdProcess {
   int port_ = 0;
   std::string secret_;
   std::string banner_;
+  std::string stderr_path_;
 };
 
 struct HttpResult {

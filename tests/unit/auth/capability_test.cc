@@ -27,7 +27,7 @@ TEST(CapabilityTest, ProductSetIsPresent) {
         "identity.create", "identity.list", "identity.delete", "roles.create", "roles.list",
         "roles.delete", "role_bindings.create", "role_bindings.list", "role_bindings.delete",
         "packages.entitlements.list", "packages.entitlements.create",
-        "packages.entitlements.delete"}) {
+        "packages.entitlements.delete", "audit.list"}) {
     EXPECT_TRUE(ParseCapability(name).ok()) << name;
   }
 }
@@ -38,7 +38,8 @@ TEST(CapabilityTest, BitIndicesAreStable) {
   EXPECT_EQ(static_cast<int>(Capability::kApkBlobsGet), 1);
   EXPECT_EQ(static_cast<int>(Capability::kGroupsList), 5);
   EXPECT_EQ(static_cast<int>(Capability::kEntitlementsDelete), 19);
-  EXPECT_EQ(CapabilitySet::All().ToCompact(), "fffff");
+  EXPECT_EQ(static_cast<int>(Capability::kAuditList), 20);
+  EXPECT_EQ(CapabilitySet::All().ToCompact(), "1fffff");
 }
 
 TEST(CapabilityTest, ParseIsExact) {
@@ -99,7 +100,7 @@ TEST(CapabilitySetTest, CompactRoundTrip) {
 
 TEST(CapabilitySetTest, CompactParseIsCanonicalAndFailsClosed) {
   for (const std::string_view bad :
-       {"", "00", "01", "F", "fffff ", "+1", "-1", "0x1", "g", "100000", "fffffffff", "ffffffff"}) {
+       {"", "00", "01", "F", "fffff ", "+1", "-1", "0x1", "g", "200000", "fffffffff", "ffffffff"}) {
     auto parsed = CapabilitySet::ParseCompact(bad);
     EXPECT_FALSE(parsed.ok()) << bad;
   }

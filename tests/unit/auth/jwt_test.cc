@@ -540,6 +540,61 @@ TEST_F(JwtTest, KeyRotation) {
   EXPECT_TRUE(verifier_->Verify(new_token.token).ok());
 }
 
+TEST_F(JwtTest, RotatedOutKeysVerifyOnlyOldTokensAndOnlyWithinTheirWindow) {
+  constexpr int64_t kWindow = kMaxSessionTokenLifetime + kDefaultLeewaySeconds;
+  const IssuedToken before = IssueSession();  // iat = kNow, exp = kNow + 1 h
+  clock_.Advance(600);
+  ASSERT_TRUE(issuer_->Rotate("k2", NewKey(), kWindow).ok());
+  const std::vector<TokenKey> keys = issuer_->VerificationKeys();
+  ASSERT_EQ(keys.size(), 2U);
+  EXPECT_EQ(keys[0].retired_at, 0);
+  EXPECT_EQ(keys[0].verify_until, 0);
+  EXPECT_EQ(keys[1].kid, "k1");
+  EXPECT_EQ(keys[1].retired_at, kNow + 600);
+  EXPECT_EQ(keys[1].verify_until, kNow + 600 + kWindow);
+  ASSERT_TRUE(verifier_->SetKeys(keys).ok());
+  EXPECT_TRUE(verifier_->Verify(before.token).ok()) << "issued before the rotation";
+
+  // Someone who kept the old private key cannot mint new tokens with it: they were issued
+  // after the key stopped signing.
+  clock_.Set(kNow + 700);
+  const std::string after = SignRaw(kGoodHeader, Payload(kNow + 650, kNow + 1200), key_);
+  EXPECT_TRUE(Refused(after, "already been rotated out"));
+  const std::string backdated = SignRaw(kGoodHeader, Payload(kNow + 500, kNow + 3000), key_);
+  EXPECT_TRUE(verifier_->Verify(backdated).ok()) << "(iat is the only evidence there is)";
+
+  // Past the window the old key verifies nothing and is no longer published.
+  clock_.Set(kNow + 600 + kWindow - 1);
+  EXPECT_EQ(issuer_->VerificationKeys().size(), 2U);
+  clock_.Set(kNow + 600 + kWindow);
+  EXPECT_EQ(issuer_->VerificationKeys().size(), 1U);
+  const std::string fresh_exp =
+      SignRaw(kGoodHeader, Payload(kNow + 500, kNow + 600 + kWindow + 60), key_);
+  EXPECT_TRUE(Refused(fresh_exp, "rotated out too long ago")) << "even if not expired itself";
+  ASSERT_TRUE(verifier_->SetKeys(issuer_->VerificationKeys()).ok());
+  EXPECT_TRUE(Refused(fresh_exp, "unknown kid"));
+  EXPECT_EQ(verifier_->kids(), std::vector<std::string>{"k2"});
+}
+
+TEST_F(JwtTest, IssuerRestoresPreviousKeysDroppingExpiredOnes) {
+  const crypto::EcSigningKey current = NewKey();
+  std::vector<TokenKey> previous = {
+      {.kid = "k1", .key = key_.verifying_key(), .retired_at = kNow - 10, .verify_until = kNow + 5},
+      {.kid = "k0", .key = NewKey().verifying_key(), .retired_at = kNow - 99, .verify_until = kNow},
+  };
+  auto issuer = TokenIssuer::Create(std::string(kIssuer), "k2", current, clock_, previous);
+  ASSERT_TRUE(issuer.ok()) << issuer.error().message();
+  const auto keys = (*issuer)->VerificationKeys();
+  ASSERT_EQ(keys.size(), 2U);
+  EXPECT_EQ(keys[0].kid, "k2");
+  EXPECT_EQ(keys[1].kid, "k1");
+  EXPECT_EQ(keys[1].verify_until, kNow + 5);
+  previous.push_back({.kid = "k2", .key = current.verifying_key()});
+  EXPECT_FALSE(TokenIssuer::Create(std::string(kIssuer), "k2", current, clock_, previous).ok())
+      << "a kid twice";
+  EXPECT_FALSE(issuer_->Rotate("k9", NewKey(), -1).ok());
+}
+
 TEST_F(JwtTest, VerifierKeyManagement) {
   const IssuedToken token = IssueSession();
   EXPECT_EQ(verifier_->kids(), std::vector<std::string>{"k1"});

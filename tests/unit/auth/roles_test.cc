@@ -29,9 +29,9 @@ TEST(RolesTest, ConsoleViewerBrowsesButCannotDownload) {
   for (const Capability capability : caps.ToList()) {
     EXPECT_TRUE(CapabilityName(capability).ends_with(".list")) << CapabilityName(capability);
   }
-  // Every list capability is there.
+  // Every list capability is there, except audit.list (owners only: who pulled what from where).
   for (const Capability capability : kAllCapabilities) {
-    if (CapabilityName(capability).ends_with(".list")) {
+    if (CapabilityName(capability).ends_with(".list") && capability != Capability::kAuditList) {
       EXPECT_TRUE(caps.Has(capability)) << CapabilityName(capability);
     }
   }
@@ -61,6 +61,12 @@ TEST(RolesTest, OwnerHasEverything) {
   EXPECT_EQ(Builtin("owner").capabilities, CapabilitySet::All());
   for (const Capability capability : kAllCapabilities) {
     EXPECT_TRUE(Builtin("owner").capabilities.Has(capability));
+  }
+}
+
+TEST(RolesTest, OnlyOwnerReadsTheAuditLog) {
+  for (const Role& role : BuiltinRoles()) {
+    EXPECT_EQ(role.capabilities.Has(Capability::kAuditList), role.name == "owner") << role.name;
   }
 }
 

@@ -228,6 +228,36 @@ TYPED_TEST(IamStoreTest, AuditIsNewestFirstFilteredAndPruned) {
   EXPECT_GT(Must(this->store().AppendAudit({.time = 1})), ids.back());  // ids are not reused
 }
 
+TYPED_TEST(IamStoreTest, AuditBatchAppendsInOrderAndSinceFilters) {
+  const std::string acme = std::string(32, 'a');
+  std::vector<AuditEvent> batch;
+  for (int64_t t = 10; t <= 50; t += 10) {
+    batch.push_back({.time = t,
+                     .kind = t == 30 ? AuditKind::kDenied : AuditKind::kDownload,
+                     .org_uid = acme,
+                     .package = "p" + std::to_string(t),
+                     .detail = "{\"status\":403}"});
+  }
+  MustOk(this->store().AppendAuditBatch({}));
+  MustOk(this->store().AppendAuditBatch(batch));
+  const std::vector<AuditEvent> all = Must(this->store().ListAudit({.limit = 0}));
+  ASSERT_EQ(all.size(), 5u);
+  for (size_t i = 0; i < all.size(); ++i) {
+    AuditEvent expected = batch[batch.size() - 1 - i];
+    expected.id = all[i].id;
+    EXPECT_EQ(all[i], expected);
+    if (i > 0) {
+      EXPECT_LT(all[i].id, all[i - 1].id) << "appended in order";
+    }
+  }
+  const auto since = Must(this->store().ListAudit({.since = 30, .limit = 0}));
+  ASSERT_EQ(since.size(), 3u);
+  EXPECT_EQ(since.back().time, 30);
+  EXPECT_EQ(Must(this->store().ListAudit({.kind = AuditKind::kDownload, .since = 30})).size(), 2u);
+  EXPECT_EQ(Must(this->store().ListAudit({.org_uid = acme, .since = 31, .limit = 1}))[0].time, 50);
+  EXPECT_TRUE(Must(this->store().ListAudit({.since = 51})).empty());
+}
+
 TYPED_TEST(IamStoreTest, Settings) {
   EXPECT_EQ(CodeOf(this->store().GetSetting("index.description")), ErrorCode::kNotFound);
   MustOk(this->store().SetSetting("index.description", "one"));
@@ -303,6 +333,7 @@ TYPED_TEST(IamStoreTest, ChangeCounterMovesOnEveryMutationOnly) {
   EXPECT_FALSE(s.InsertPackage(MakePackage("", "../x", "1", "x86_64")).ok());
   EXPECT_FALSE(s.AddEntitlement({.org_uid = std::string(32, 'c'), .image = "web"}).ok());
   Must(s.AppendAudit({.time = 1}));
+  MustOk(s.AppendAuditBatch(std::vector<AuditEvent>{{.time = 2}, {.time = 3}}));
   Must(s.PruneAudit(10));
   EXPECT_EQ(this->Counter(), last);
   EXPECT_EQ(s.LocalChangeCount(), last_local);
