@@ -23,7 +23,7 @@ struct LoginThrottleOptions {
   std::chrono::milliseconds max_delay{8000};  // the cap
   std::chrono::seconds forget_after{900};     // a key quiet this long starts over
   size_t max_entries = 100000;
-  std::function<std::chrono::steady_clock::time_point()> now;  // default: steady_clock
+  std::function<std::chrono::steady_clock::time_point()> now{};  // default: steady_clock
 };
 
 class LoginThrottle {

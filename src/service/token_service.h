@@ -28,10 +28,10 @@ inline constexpr std::string_view kIssuerKeySetting = "token_issuer_key_pem";
 inline constexpr std::string_view kIssuerPreviousKeysSetting = "token_issuer_previous_keys";
 // The longest lifetime of a token this service issues (session tokens). A rotated-out key keeps
 // verifying for this plus the clock leeway; if apkd ever issues longer-lived tokens with this
-// key (pull tokens as JWTs), this must grow to their lifetime. Refresh tokens (12 h) are the
-// longest today.
-inline constexpr int64_t kLongestIssuedTokenLifetime =
-    std::max(auth::kMaxSessionTokenLifetime, auth::kMaxRefreshTokenLifetime);
+// key (pull tokens as JWTs), this must grow to their lifetime. Refresh tokens (12 h) are not
+// counted on purpose: after a rotation they stop working within this window and the user logs
+// in again, which is what a key rotation after a suspected leak should do.
+inline constexpr int64_t kLongestIssuedTokenLifetime = auth::kMaxSessionTokenLifetime;
 
 // The persisted issuer key, created and stored when absent.
 Result<crypto::EcSigningKey> LoadOrCreateIssuerKey(storage::MetadataStore& store);

@@ -124,7 +124,7 @@ TEST_F(ServeLoginTest, PasswordGuessingIsSlowedDown) {
       "{\"username\":\"carol\",\"password\":\"" + std::string(kPassword) + "\"}";
   auto closed =
       testing::RunCommand("curl -s -o /dev/null -X POST -d " + ShellQuote(guess) + " " +
-                          Url("/api/v1/auth/login") + " & sleep 0.5; curl -s -i -X POST -d " +
+                          Url("/api/v1/auth/login") + " & sleep 1.5; curl -s -i -X POST -d " +
                           ShellQuote(right) + " " + Url("/api/v1/auth/login") + "; wait");
   EXPECT_NE(closed.output.find("HTTP/1.1 429"), std::string::npos) << closed.output;
   EXPECT_NE(closed.output.find("Retry-After: "), std::string::npos) << closed.output;
