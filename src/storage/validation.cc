@@ -123,6 +123,17 @@ Status CheckIdentity(const Identity& identity) {
       return Invalid("an assumable identity needs a subject or a subject pattern");
     }
   }
+  for (const std::string* field : {&identity.issuer, &identity.subject, &identity.subject_pattern,
+                                   &identity.audience, &identity.audience_pattern}) {
+    if (field->size() > kMaxIdentityPolicyLength) {
+      return Invalid("identity issuer, subject, audience and patterns are at most " +
+                     std::to_string(kMaxIdentityPolicyLength) + " bytes");
+    }
+  }
+  if (identity.claim_patterns.size() > kMaxClaimPatternsLength ||
+      identity.issuer_keys.size() > kMaxIssuerKeysLength) {
+    return Invalid("identity claim patterns or issuer keys are too large");
+  }
   return OkStatus();
 }
 
