@@ -187,6 +187,10 @@ Capability RequiredCapability(std::string_view resource, std::string_view method
   if (resource == "pull-tokens") {
     return Capability::kIdentityCreate;
   }
+  if (resource == "identities") {
+    return CapabilityFor(method, Capability::kIdentityList, Capability::kIdentityCreate,
+                         Capability::kIdentityDelete);
+  }
   if (resource == "role-bindings") {
     return CapabilityFor(method, Capability::kRoleBindingsList, Capability::kRoleBindingsCreate,
                          Capability::kRoleBindingsDelete);
@@ -257,6 +261,9 @@ std::optional<http::Response> HandleOrgApi(const Services& s, const http::Reques
   }
   if (resource == "role-bindings") {
     return RoleBindings(s, request, decision.org, rest);
+  }
+  if (resource == "identities") {
+    return HandleIdentities(s, request, decision.org, rest);
   }
   return std::nullopt;
 }

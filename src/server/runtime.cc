@@ -7,14 +7,18 @@
 
 #include "auth/clock.h"
 #include "http/server.h"
+#include "server/curl_fetcher.h"
 #include "server/handler.h"
 #include "server/metrics.h"
 #include "service/authorizer.h"
 #include "service/bootstrap.h"
 #include "service/iam_service.h"
+#include "service/identity_service.h"
 #include "service/index_cache.h"
+#include "service/issuer_key_cache.h"
 #include "service/org_keys.h"
 #include "service/repository_service.h"
+#include "service/sts_service.h"
 #include "service/token_service.h"
 #include "storage/fs_blob_store.h"
 #include "storage/sqlite_metadata_store.h"
@@ -34,6 +38,10 @@ struct Runtime::Parts {
   std::unique_ptr<service::IamService> iam;
   std::unique_ptr<service::TokenService> tokens;
   std::unique_ptr<service::Authorizer> authorizer;
+  std::unique_ptr<CurlFetcher> fetcher;
+  std::unique_ptr<service::IssuerKeyCache> issuer_keys;
+  std::unique_ptr<service::IdentityService> identities;
+  std::unique_ptr<service::StsService> sts;
   Metrics metrics;
   std::optional<std::string> bootstrap_secret;
   std::unique_ptr<http::Server> server;
@@ -67,6 +75,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
   APKD_ASSIGN_OR_RETURN(
       p->tokens, service::TokenService::Create(*p->store, config.public_url, host, p->clock));
   p->authorizer = std::make_unique<service::Authorizer>(*p->store, p->tokens->verifier(), p->clock);
+  p->fetcher = std::make_unique<CurlFetcher>();
+  p->issuer_keys = std::make_unique<service::IssuerKeyCache>(*p->fetcher, p->clock);
+  p->identities = std::make_unique<service::IdentityService>(*p->store, *p->iam, host);
+  p->sts = std::make_unique<service::StsService>(*p->store, *p->tokens, *p->issuer_keys, p->clock);
   APKD_ASSIGN_OR_RETURN(auto boot, service::Bootstrap(*p->store, p->clock.Now()));
   p->bootstrap_secret = std::move(boot.secret);
   APKD_RETURN_IF_ERROR(p->cache->RefreshAll());
@@ -76,6 +88,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
                     .authorizer = *p->authorizer,
                     .tokens = *p->tokens,
                     .cache = *p->cache,
+                    .identities = *p->identities,
+                    .sts = *p->sts,
                     .metrics = p->metrics,
                     .public_url = config.public_url,
                     .realm = host};
