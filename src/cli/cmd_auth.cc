@@ -126,8 +126,12 @@ int RunAuth(const std::vector<std::string>& argv) {
   if (verb == "logout") {
     return Logout();
   }
+  if (verb == "exchange") {
+    return RunAuthExchange(rest);
+  }
   return ReportError(MakeError(ErrorCode::kInvalidArgument,
-                               "usage: apkctl auth login | logout | token [--audience HOST]"),
+                               "usage: apkctl auth login | logout | token [--audience HOST] | "
+                               "exchange --identity ID --token-file FILE"),
                      "auth");
 }
 
