@@ -2,13 +2,14 @@
 """A stand-in OpenID Connect issuer for apkd's integration tests, independent of apkd's code.
 
 Python's standard library plus the openssl CLI only:
-  oidc_tool.py serve DIR PORT_FILE   serve every DIR/<name>.jwks.json as the issuer
+  oidc_tool.py serve DIR PORT_FILE [NAME=KTY:KEY.pem:KID[,KTY:KEY.pem:KID]...]...
+                                     write DIR/NAME.jwks.json with the public JWKs of the
+                                     openssl-generated keys (KTY is RSA or EC), then serve every
+                                     DIR/<name>.jwks.json as the issuer
                                      http://127.0.0.1:<port>/<name> (discovery document at
                                      /<name>/.well-known/openid-configuration, keys at
                                      /<name>/jwks); writes the port to PORT_FILE once listening
                                      and appends each request path to DIR/requests.log
-  oidc_tool.py jwks OUT KTY:KEY.pem:KID...   write the JWK Set of openssl-generated keys
-                                     (KTY is RSA or EC) to OUT
   oidc_tool.py mint                  read a JSON array of {"alg","key","kid","claims"} on stdin
                                      and print one compact JWS per line over each claims JSON
                                      text. alg is RS256 or ES256 (signed with `openssl dgst
@@ -127,11 +128,12 @@ def serve(directory, port_file):
 def main():
     command = sys.argv[1]
     if command == "serve":
+        for issuer in sys.argv[4:]:
+            name, specs = issuer.split("=", 1)
+            keys = [jwk(*spec.split(":", 2)) for spec in specs.split(",")]
+            with open(os.path.join(sys.argv[2], name + ".jwks.json"), "w") as f:
+                json.dump({"keys": keys}, f)
         serve(sys.argv[2], sys.argv[3])
-    elif command == "jwks":
-        keys = [jwk(*spec.split(":", 2)) for spec in sys.argv[3:]]
-        with open(sys.argv[2], "w") as f:
-            json.dump({"keys": keys}, f)
     elif command == "mint":
         for request in json.load(sys.stdin):
             print(mint(request["alg"], request["key"], request["kid"], request["claims"]))

@@ -86,6 +86,8 @@ class ServeStsTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
     std::filesystem::create_directories(dir_->File("issuers"));
+    // The interpreter itself rather than a version-manager shim that may cost a second a call.
+    python_ = MustRun("python3 -c 'import sys; print(sys.executable)'");
     MakeKeys();
     StartIssuer();
     ASSERT_GT(issuer_port_, 0);
@@ -119,28 +121,29 @@ class ServeStsTest : public ::testing::Test {
     delete dir_;
   }
 
-  // Keys made by the openssl CLI: the main issuer's RSA and EC keys, the other issuer's RSA key,
-  // and a stray RSA key that no issuer publishes.
+  // Keys made by the openssl CLI: the main issuer's RSA and EC keys and the other issuer's RSA
+  // key (which the main issuer does not publish).
   static void MakeKeys() {
-    for (const char* name : {"main-rsa", "other-rsa", "stray-rsa"}) {
+    for (const char* name : {"main-rsa", "other-rsa"}) {
       MustRun("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
               dir_->File(std::string(name) + ".pem") + " 2>&1");
     }
     MustRun("openssl ecparam -name prime256v1 -genkey -noout -out " + dir_->File("main-ec.pem"));
     MustRun("openssl pkey -in " + dir_->File("main-rsa.pem") + " -pubout -out " +
             dir_->File("main-rsa.pub"));
-    MustRun(std::string("python3 ") + kTool + " jwks " + dir_->File("issuers/main.jwks.json") +
-            " RSA:" + dir_->File("main-rsa.pem") + ":r1 EC:" + dir_->File("main-ec.pem") + ":e1");
-    MustRun(std::string("python3 ") + kTool + " jwks " + dir_->File("issuers/other.jwks.json") +
-            " RSA:" + dir_->File("other-rsa.pem") + ":o1");
   }
 
+  // Issuer "main" publishes the main RSA and EC keys, "other" the other RSA key.
   static void StartIssuer() {
     const std::string issuers = dir_->File("issuers");
     const std::string port_file = dir_->File("issuer.port");
+    const std::string main =
+        "main=RSA:" + dir_->File("main-rsa.pem") + ":r1,EC:" + dir_->File("main-ec.pem") + ":e1";
+    const std::string other = "other=RSA:" + dir_->File("other-rsa.pem") + ":o1";
     issuer_pid_ = fork();
     if (issuer_pid_ == 0) {
-      execlp("python3", "python3", kTool, "serve", issuers.c_str(), port_file.c_str(), nullptr);
+      execl(python_.c_str(), python_.c_str(), kTool, "serve", issuers.c_str(), port_file.c_str(),
+            main.c_str(), other.c_str(), nullptr);
       _exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -178,7 +181,7 @@ class ServeStsTest : public ::testing::Test {
           {"alg", r.alg}, {"key", dir_->File(r.key)}, {"kid", r.kid}, {"claims", r.claims.Json()}});
     }
     const std::string input = dir_->Write("mint.json", boost::json::serialize(list));
-    std::istringstream lines(MustRun("python3 " + std::string(kTool) + " mint < " + input));
+    std::istringstream lines(MustRun(python_ + " " + std::string(kTool) + " mint < " + input));
     std::vector<std::string> tokens;
     for (std::string line; std::getline(lines, line);) {
       tokens.push_back(line);
@@ -226,13 +229,14 @@ class ServeStsTest : public ::testing::Test {
   static ApkdProcess* server_;
   static pid_t issuer_pid_;
   static int issuer_port_;
-  static std::string owner_, acme_identity_, globex_identity_;
+  static std::string python_, owner_, acme_identity_, globex_identity_;
 };
 testing::TempDir* ServeStsTest::dir_ = nullptr;
 ApkdProcess* ServeStsTest::server_ = nullptr;
 pid_t ServeStsTest::issuer_pid_ = -1;
 int ServeStsTest::issuer_port_ = 0;
-std::string ServeStsTest::owner_, ServeStsTest::acme_identity_, ServeStsTest::globex_identity_;
+std::string ServeStsTest::python_, ServeStsTest::owner_, ServeStsTest::acme_identity_,
+    ServeStsTest::globex_identity_;
 
 TEST_F(ServeStsTest, Rs256AndEs256TokensBecomeApkdTokensForTheOrg) {
   const int fetches_before = JwksFetches();
@@ -287,8 +291,8 @@ TEST_F(ServeStsTest, ForgedMisdirectedAndExpiredTokensAre401) {
       {"alg none", {.alg = "none", .key = "main-rsa.pem", .kid = "r1", .claims = good}},
       {"HS256 keyed with the issuer's RSA public key (key confusion)",
        {.alg = "HS256", .key = "main-rsa.pub", .kid = "r1", .claims = good}},
-      {"signed by a key the issuer does not publish", Rs256(good, "r1", "stray-rsa.pem")},
-      {"unknown kid", Rs256(good, "r9", "stray-rsa.pem")},
+      {"signed by a key the issuer does not publish", Rs256(good, "r1", "other-rsa.pem")},
+      {"unknown kid", Rs256(good, "r9", "other-rsa.pem")},
       {"good", Rs256(good)},
   };
   std::vector<MintRequest> requests;
