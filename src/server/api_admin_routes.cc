@@ -263,7 +263,7 @@ std::optional<http::Response> HandleOrgApi(const Services& s, const http::Reques
     return RoleBindings(s, request, decision.org, rest);
   }
   if (resource == "identities") {
-    return HandleIdentities(s, request, decision.org, rest);
+    return HandleIdentities(s, request, decision, rest);
   }
   return std::nullopt;
 }

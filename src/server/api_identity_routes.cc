@@ -1,7 +1,8 @@
 // Management API: an org's identities (/api/v1/orgs/<org>/identities[/<id>]). POST creates an
 // assumable identity (external OIDC issuer + subject/audience/claim policy, bound to a role),
 // GET lists every identity of the org (pull tokens too), DELETE removes one with its bindings.
-// The caller was authorized by HandleOrgApi (identity.create / identity.list / identity.delete).
+// The caller was authorized by HandleOrgApi (identity.create / identity.list / identity.delete);
+// the role an identity is bound to may grant only capabilities the caller holds in the org.
 #include <chrono>
 #include <map>
 #include <optional>
@@ -110,7 +111,8 @@ boost::json::object IdentityJson(const storage::Identity& identity) {
 }
 
 http::Response CreateIdentity(const Services& s, const http::Request& request,
-                              const storage::Org& org) {
+                              const service::AuthDecision& decision) {
+  const storage::Org& org = decision.org;
   auto body = ParseJsonObject(request);
   if (!body.ok()) {
     return ErrorResponse(body.error());
@@ -119,7 +121,12 @@ http::Response CreateIdentity(const Services& s, const http::Request& request,
   if (!spec.ok()) {
     return ErrorResponse(spec.error());
   }
-  auto created = s.identities.CreateAssumable(org, std::move(spec).value(), Now());
+  // What the caller holds here bounds the role it may hand out.
+  auto held = s.authorizer.CapabilitiesIn(decision.principal, org.uid);
+  if (!held.ok()) {
+    return ErrorResponse(held.error());
+  }
+  auto created = s.identities.CreateAssumable(org, std::move(spec).value(), *held, Now());
   if (!created.ok()) {
     return ErrorResponse(created.error());
   }
@@ -131,9 +138,10 @@ http::Response CreateIdentity(const Services& s, const http::Request& request,
 }  // namespace
 
 http::Response HandleIdentities(const Services& s, const http::Request& request,
-                                const storage::Org& org, const Segments& rest) {
+                                const service::AuthDecision& decision, const Segments& rest) {
+  const storage::Org& org = decision.org;
   if (rest.empty() && request.method == "POST") {
-    return CreateIdentity(s, request, org);
+    return CreateIdentity(s, request, decision);
   }
   if (rest.empty() && request.method == "GET") {
     auto identities = s.identities.List(org);

@@ -55,7 +55,8 @@ std::optional<http::Response> HandleOrgApi(const Services& services, const http:
 
 // /api/v1/orgs/<org>/identities[/<id>] for an authorized caller (segments after "identities").
 http::Response HandleIdentities(const Services& services, const http::Request& request,
-                                const storage::Org& org, const std::vector<std::string_view>& rest);
+                                const service::AuthDecision& decision,
+                                const std::vector<std::string_view>& rest);
 // POST /sts/exchange: an external OIDC ID token for an apkd token (blocks on the network).
 http::Response HandleStsExchange(const Services& services, const http::Request& request);
 

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "auth/roles.h"
 #include "crypto/digest.h"
 #include "util/encoding.h"
 
@@ -14,9 +15,27 @@ IdentityService::IdentityService(storage::MetadataStore& store, IamService& iam,
                                  std::string default_audience)
     : store_(store), iam_(iam), default_audience_(std::move(default_audience)) {}
 
-Result<CreatedAssumableIdentity> IdentityService::CreateAssumable(const storage::Org& org,
-                                                                  AssumableIdentitySpec spec,
-                                                                  int64_t now) {
+Result<auth::CapabilitySet> IdentityService::RoleCapabilities(const storage::Org& org,
+                                                              std::string_view role) {
+  if (const auth::Role* builtin = auth::FindBuiltinRole(role); builtin != nullptr) {
+    return builtin->capabilities;
+  }
+  auto custom = store_.GetCustomRole(org.uid, role);
+  if (!custom.ok()) {
+    return MakeError(ErrorCode::kInvalidArgument, "unknown role " + std::string(role));
+  }
+  return auth::CapabilitySet::Parse(custom->capabilities);
+}
+
+Result<CreatedAssumableIdentity> IdentityService::CreateAssumable(
+    const storage::Org& org, AssumableIdentitySpec spec, auth::CapabilitySet caller_capabilities,
+    int64_t now) {
+  APKD_ASSIGN_OR_RETURN(const auth::CapabilitySet granted, RoleCapabilities(org, spec.role));
+  if (!caller_capabilities.ContainsAll(granted)) {
+    return MakeError(ErrorCode::kPermissionDenied,
+                     "role " + spec.role + " grants capabilities the caller does not have: " +
+                         (granted - caller_capabilities).ToString());
+  }
   auth::OidcPolicySpec& policy = spec.policy;
   if (policy.audience.empty() && policy.audience_pattern.empty()) {
     policy.audience = default_audience_;

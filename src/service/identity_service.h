@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/capability.h"
 #include "auth/oidc_verifier.h"
 #include "service/iam_service.h"
 #include "storage/metadata_store.h"
@@ -36,9 +37,13 @@ class IdentityService {
   // `default_audience` is this server's host (TokenService::audience()).
   IdentityService(storage::MetadataStore& store, IamService& iam, std::string default_audience);
 
-  // kInvalidArgument for a bad policy (issuer URL, patterns, JWKS without a usable key) or role.
+  // kInvalidArgument for a bad policy (issuer URL, patterns, JWKS without a usable key) or an
+  // unknown role; kPermissionDenied when the role grants a capability that the caller
+  // (`caller_capabilities` in this org) lacks: creating identities never escalates privilege.
   Result<CreatedAssumableIdentity> CreateAssumable(const storage::Org& org,
-                                                   AssumableIdentitySpec spec, int64_t now);
+                                                   AssumableIdentitySpec spec,
+                                                   auth::CapabilitySet caller_capabilities,
+                                                   int64_t now);
   // Every identity of the org, oldest first, without secret hashes.
   Result<std::vector<storage::Identity>> List(const storage::Org& org);
   // Deletes an identity of the org and its role bindings; tokens it holds stop working at once.
@@ -46,6 +51,8 @@ class IdentityService {
   Status Delete(const storage::Org& org, std::string_view identity_id);
 
  private:
+  Result<auth::CapabilitySet> RoleCapabilities(const storage::Org& org, std::string_view role);
+
   storage::MetadataStore& store_;
   IamService& iam_;
   const std::string default_audience_;

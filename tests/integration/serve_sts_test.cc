@@ -359,6 +359,19 @@ TEST_F(ServeStsTest, IdentityApiCreateListDeleteAndRevocation) {
     EXPECT_EQ(r.status, 400) << bad << "\n" << r.body;
   }
 
+  // A caller allowed identity.create but not owner-level capabilities cannot mint an identity
+  // bound to a role stronger than its own.
+  auto creator = Api("POST", "/api/v1/orgs/acme/pull-tokens",
+                     R"({"name":"creator","role":"pull_token_creator"})");
+  ASSERT_EQ(creator.status, 201) << creator.body;
+  const std::string creator_secret = JsonField(creator.body, "secret");
+  const std::string escalate =
+      R"({"name":"x","issuer":")" + issuer + R"(","subject":"s","role":"owner"})";
+  EXPECT_EQ(Api("POST", "/api/v1/orgs/acme/identities", escalate, creator_secret).status, 403);
+  auto modest = Api("POST", "/api/v1/orgs/acme/identities",
+                    R"({"name":"y","issuer":")" + issuer + R"(","subject":"s"})", creator_secret);
+  EXPECT_EQ(modest.status, 201) << modest.body;
+
   // A temporary identity: its exchanged token works until the identity is deleted.
   auto created = Api("POST", "/api/v1/orgs/acme/identities",
                      R"({"name":"tmp","issuer":")" + issuer +

@@ -102,7 +102,8 @@ class StsServiceTest : public ::testing::Test {
                                  .role = "apk.pull"};
   }
   storage::Identity Create(const AssumableIdentitySpec& spec, const storage::Org* org = nullptr) {
-    auto created = identities_.CreateAssumable(org != nullptr ? *org : acme_, spec, kNow);
+    auto created = identities_.CreateAssumable(org != nullptr ? *org : acme_, spec,
+                                               auth::kOwnerCapabilities, kNow);
     EXPECT_TRUE(created.ok()) << created.error().message();
     return created.ok() ? created->identity : storage::Identity();
   }
@@ -145,7 +146,7 @@ TEST_F(StsServiceTest, CreateChecksThePolicyAndBindsTheRole) {
   auto bad = [&](auto edit) {
     AssumableIdentitySpec spec = Spec();
     edit(spec);
-    auto created = identities_.CreateAssumable(acme_, spec, kNow);
+    auto created = identities_.CreateAssumable(acme_, spec, auth::kOwnerCapabilities, kNow);
     EXPECT_FALSE(created.ok());
     return created.ok() ? ErrorCode::kInternal : created.error().code();
   };
@@ -158,6 +159,31 @@ TEST_F(StsServiceTest, CreateChecksThePolicyAndBindsTheRole) {
   EXPECT_EQ(bad([](auto& s) { s.role = "no-such-role"; }), ErrorCode::kInvalidArgument);
   EXPECT_EQ(identities_.List(acme_).value().size(), 1U) << "failed creations leave nothing";
   EXPECT_EQ(iam_.ListBindings(acme_).value().size(), 1U);
+}
+
+// Whoever may create identities can bind them only to roles within their own capabilities.
+TEST_F(StsServiceTest, CreateNeverEscalates) {
+  const auth::CapabilitySet creator = auth::kPullTokenCreatorCapabilities;
+  AssumableIdentitySpec spec = Spec();
+  spec.role = "owner";
+  auto owner = identities_.CreateAssumable(acme_, spec, creator, kNow);
+  ASSERT_FALSE(owner.ok());
+  EXPECT_EQ(owner.error().code(), ErrorCode::kPermissionDenied);
+  EXPECT_NE(owner.error().message().find("apk.create"), std::string::npos)
+      << owner.error().message();
+  ASSERT_TRUE(
+      store_
+          .CreateCustomRole(
+              {.org_uid = acme_.uid, .name = "pusher", .capabilities = "apk.list,apk.create"})
+          .ok());
+  spec.role = "pusher";
+  EXPECT_EQ(identities_.CreateAssumable(acme_, spec, creator, kNow).error().code(),
+            ErrorCode::kPermissionDenied);
+  EXPECT_TRUE(identities_.List(acme_).value().empty());
+  spec.role = "apk.pull";
+  EXPECT_TRUE(identities_.CreateAssumable(acme_, spec, creator, kNow).ok());
+  spec.role = "pusher";
+  EXPECT_TRUE(identities_.CreateAssumable(acme_, spec, auth::kEditorCapabilities, kNow).ok());
 }
 
 TEST_F(StsServiceTest, ExchangeIssuesASessionTokenForTheIdentity) {
