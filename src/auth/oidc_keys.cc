@@ -1,4 +1,5 @@
 // OIDC issuer metadata: URL rules, discovery documents and JWK Sets (oidc_verifier.h).
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -47,6 +48,41 @@ struct UrlParts {
   std::string_view host;  // IPv6 literals keep their brackets
 };
 
+bool IsIpv6Literal(std::string_view inside_brackets) {
+  for (const char c : inside_brackets) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex && c != ':') {
+      return false;
+    }
+  }
+  return !inside_brackets.empty();
+}
+
+// Splits "host[:port]" or "[v6]:port" into the host (brackets kept) and the port text, checking
+// the host's characters; false when malformed (user info, escapes, an empty port after ':').
+bool SplitAuthority(std::string_view authority, std::string_view* host, std::string_view* port) {
+  if (authority.starts_with('[')) {
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos || !IsIpv6Literal(authority.substr(1, close - 1))) {
+      return false;
+    }
+    *host = authority.substr(0, close + 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && (!after.starts_with(':') || after.size() == 1)) {
+      return false;
+    }
+    *port = after.empty() ? after : after.substr(1);
+    return true;
+  }
+  const size_t colon = authority.find(':');
+  *host = authority.substr(0, colon);
+  *port = colon == std::string_view::npos ? std::string_view() : authority.substr(colon + 1);
+  if (colon != std::string_view::npos && port->empty()) {
+    return false;
+  }
+  return !host->empty() && std::all_of(host->begin(), host->end(), IsHostChar);
+}
+
 // scheme://host[:port][/path], nothing else.
 std::optional<UrlParts> SplitUrl(std::string_view url) {
   UrlParts parts;
@@ -58,42 +94,9 @@ std::optional<UrlParts> SplitUrl(std::string_view url) {
   } else {
     return std::nullopt;
   }
-  const std::string_view authority = url.substr(0, url.find('/'));
   std::string_view port;
-  if (authority.starts_with('[')) {
-    const size_t close = authority.find(']');
-    if (close == std::string_view::npos) {
-      return std::nullopt;
-    }
-    parts.host = authority.substr(0, close + 1);
-    const std::string_view after = authority.substr(close + 1);
-    if (!after.empty() && !after.starts_with(':')) {
-      return std::nullopt;
-    }
-    port = after.empty() ? after : after.substr(1);
-    for (const char c : parts.host.substr(1, parts.host.size() - 2)) {
-      const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-      if (!hex && c != ':') {
-        return std::nullopt;
-      }
-    }
-  } else {
-    const size_t colon = authority.find(':');
-    parts.host = authority.substr(0, colon);
-    if (colon != std::string_view::npos) {
-      port = authority.substr(colon + 1);
-      if (port.empty()) {
-        return std::nullopt;
-      }
-    }
-    for (const char c : parts.host) {
-      if (!IsHostChar(c)) {
-        return std::nullopt;  // also refuses user info ('@') and any escape
-      }
-    }
-  }
-  if (parts.host.empty() || parts.host == "[]" || port.size() > kMaxPortDigits ||
-      !AllDigits(port)) {
+  if (!SplitAuthority(url.substr(0, url.find('/')), &parts.host, &port) ||
+      port.size() > kMaxPortDigits || !AllDigits(port)) {
     return std::nullopt;
   }
   return parts;
@@ -116,9 +119,50 @@ std::optional<std::string> OptionalMember(const boost::json::object& object, std
   return std::string(value->get_string());
 }
 
+using MaybeKey = Result<std::optional<OidcKey>>;
+
+MaybeKey RsaKey(const boost::json::object& jwk, const std::optional<std::string>& alg,
+                std::string kid) {
+  if (alg && *alg != "RS256") {
+    return std::optional<OidcKey>();  // e.g. PS256 or RS512: not verified here
+  }
+  bool wrong_type = false;
+  const auto n = OptionalMember(jwk, "n", &wrong_type);
+  const auto e = OptionalMember(jwk, "e", &wrong_type);
+  if (!n || !e) {
+    return Invalid("an RSA JWK lacks n or e");
+  }
+  auto rsa = crypto::PublicKey::FromJwk(*n, *e);
+  if (!rsa.ok()) {
+    return Invalid("an RSA JWK does not load: " + rsa.error().message());
+  }
+  return std::optional<OidcKey>(OidcKey{
+      .kid = std::move(kid), .algorithm = JwsAlgorithm::kRs256, .key = std::move(rsa).value()});
+}
+
+MaybeKey EcKey(const boost::json::object& jwk, const std::optional<std::string>& alg,
+               std::string kid) {
+  bool wrong_type = false;
+  const auto crv = OptionalMember(jwk, "crv", &wrong_type);
+  if (!crv || *crv != "P-256" || (alg && *alg != "ES256")) {
+    return std::optional<OidcKey>();  // another curve or algorithm
+  }
+  const auto x = OptionalMember(jwk, "x", &wrong_type);
+  const auto y = OptionalMember(jwk, "y", &wrong_type);
+  if (!x || !y) {
+    return Invalid("an EC JWK lacks x or y");
+  }
+  auto ec = crypto::EcVerifyingKey::FromJwk(*x, *y);
+  if (!ec.ok()) {
+    return Invalid("an EC JWK does not load: " + ec.error().message());
+  }
+  return std::optional<OidcKey>(OidcKey{
+      .kid = std::move(kid), .algorithm = JwsAlgorithm::kEs256, .key = std::move(ec).value()});
+}
+
 // One JWK: a usable key, nullopt for a key that is not for us (skipped), or an error for a key we
 // would use but that is broken.
-Result<std::optional<OidcKey>> ParseJwk(const boost::json::value& value) {
+MaybeKey ParseJwk(const boost::json::value& value) {
   if (!value.is_object()) {
     return Invalid("a JWKS key is not a JSON object");
   }
@@ -138,37 +182,10 @@ Result<std::optional<OidcKey>> ParseJwk(const boost::json::value& value) {
     return std::optional<OidcKey>();  // an encryption key
   }
   if (*kty == "RSA") {
-    if (alg && *alg != "RS256") {
-      return std::optional<OidcKey>();  // e.g. PS256 or RS512: not verified here
-    }
-    const auto n = OptionalMember(jwk, "n", &wrong_type);
-    const auto e = OptionalMember(jwk, "e", &wrong_type);
-    if (!n || !e) {
-      return Invalid("an RSA JWK lacks n or e");
-    }
-    auto rsa = crypto::PublicKey::FromJwk(*n, *e);
-    if (!rsa.ok()) {
-      return Invalid("an RSA JWK does not load: " + rsa.error().message());
-    }
-    return std::optional<OidcKey>(OidcKey{
-        .kid = kid.value_or(""), .algorithm = JwsAlgorithm::kRs256, .key = std::move(rsa).value()});
+    return RsaKey(jwk, alg, kid.value_or(""));
   }
   if (*kty == "EC") {
-    const auto crv = OptionalMember(jwk, "crv", &wrong_type);
-    if (!crv || *crv != "P-256" || (alg && *alg != "ES256")) {
-      return std::optional<OidcKey>();  // another curve or algorithm
-    }
-    const auto x = OptionalMember(jwk, "x", &wrong_type);
-    const auto y = OptionalMember(jwk, "y", &wrong_type);
-    if (!x || !y) {
-      return Invalid("an EC JWK lacks x or y");
-    }
-    auto ec = crypto::EcVerifyingKey::FromJwk(*x, *y);
-    if (!ec.ok()) {
-      return Invalid("an EC JWK does not load: " + ec.error().message());
-    }
-    return std::optional<OidcKey>(OidcKey{
-        .kid = kid.value_or(""), .algorithm = JwsAlgorithm::kEs256, .key = std::move(ec).value()});
+    return EcKey(jwk, alg, kid.value_or(""));
   }
   return std::optional<OidcKey>();  // "oct" (shared secrets) and anything else: never
 }

@@ -30,8 +30,8 @@ enum class JwsAlgorithm { kRs256, kEs256 };
 std::string_view JwsAlgorithmName(JwsAlgorithm algorithm);  // "RS256", "ES256"
 
 // External ID tokens and the documents that describe their issuers are bounded before parsing.
-inline constexpr size_t kMaxOidcTokenSize = 16 * 1024;
-inline constexpr size_t kMaxOidcDocumentSize = 256 * 1024;  // discovery document, JWKS
+inline constexpr size_t kMaxOidcTokenSize = size_t{16} * 1024;
+inline constexpr size_t kMaxOidcDocumentSize = size_t{256} * 1024;  // discovery document, JWKS
 inline constexpr size_t kMaxJwksKeys = 32;
 inline constexpr int64_t kOidcLeewaySeconds = 30;  // clock skew tolerated on exp, nbf and iat
 

@@ -23,7 +23,7 @@ constexpr std::string_view kExchangeUsage =
     "apkctl auth exchange --identity ID --token-file FILE|- [--audience HOST] "
     "[--capabilities a,b]";
 // ID tokens are a few KiB; the server refuses more than 16 KiB.
-constexpr size_t kMaxTokenFileBytes = 64 * 1024;
+constexpr size_t kMaxTokenFileBytes = size_t{64} * 1024;
 
 int Usage(std::string_view text) {
   return ReportError(MakeError(ErrorCode::kInvalidArgument, "usage: " + std::string(text)));

@@ -109,14 +109,10 @@ Status CheckPackageRow(const PackageRow& row) {
   return OkStatus();
 }
 
-Status CheckIdentity(const Identity& identity) {
-  if (!identity.id.empty()) {
-    APKD_RETURN_IF_ERROR(CheckUid("identity id", identity.id));
-  }
-  if (!identity.org_uid.empty()) {
-    APKD_RETURN_IF_ERROR(CheckUid("identity org_uid", identity.org_uid));
-  }
-  APKD_RETURN_IF_ERROR(CheckLabel("identity name", identity.name));
+namespace {
+
+// The policy fields of assumable identities (and their bounds, which apply to every kind).
+Status CheckIdentityPolicy(const Identity& identity) {
   if (identity.kind == IdentityKind::kAssumable) {
     APKD_RETURN_IF_ERROR(CheckLabel("identity issuer", identity.issuer));
     if (identity.subject.empty() && identity.subject_pattern.empty()) {
@@ -135,6 +131,19 @@ Status CheckIdentity(const Identity& identity) {
     return Invalid("identity claim patterns or issuer keys are too large");
   }
   return OkStatus();
+}
+
+}  // namespace
+
+Status CheckIdentity(const Identity& identity) {
+  if (!identity.id.empty()) {
+    APKD_RETURN_IF_ERROR(CheckUid("identity id", identity.id));
+  }
+  if (!identity.org_uid.empty()) {
+    APKD_RETURN_IF_ERROR(CheckUid("identity org_uid", identity.org_uid));
+  }
+  APKD_RETURN_IF_ERROR(CheckLabel("identity name", identity.name));
+  return CheckIdentityPolicy(identity);
 }
 
 Status CheckSigningKey(const SigningKeyRow& key) {
