@@ -38,6 +38,11 @@ std::optional<http::Response> ApkdHandler::OnHeaders(const http::Request& head,
   if (head.method != "POST") {
     return std::nullopt;
   }
+  // Password hashing (Argon2id: tens of milliseconds, 64 MiB) stays off the event loop.
+  if (head.path == "/api/v1/auth/login" || head.path == "/api/v1/users") {
+    policy.offload = true;
+    return std::nullopt;
+  }
   const auto segments = SplitPath(head.path);
   if (segments.size() == 2 && segments[0] == "sts" && segments[1] == "exchange") {
     policy.offload = true;  // may fetch the issuer's keys: never on the event loop

@@ -13,8 +13,7 @@
 
 namespace apkd::server {
 
-inline constexpr std::string_view kForbiddenBody =
-    "caller does not have the required capabilities";
+inline constexpr std::string_view kForbiddenBody = "caller does not have the required capabilities";
 
 http::Response ErrorResponse(const Error& error);
 // For a decision that is not kAllowed. `realm` is the public host.

@@ -16,10 +16,12 @@
 #include "service/identity_service.h"
 #include "service/index_cache.h"
 #include "service/issuer_key_cache.h"
+#include "service/login_throttle.h"
 #include "service/org_keys.h"
 #include "service/repository_service.h"
 #include "service/sts_service.h"
 #include "service/token_service.h"
+#include "service/user_service.h"
 #include "storage/fs_blob_store.h"
 #include "storage/sqlite_metadata_store.h"
 #include "util/file_lock.h"
@@ -42,6 +44,8 @@ struct Runtime::Parts {
   std::unique_ptr<service::IssuerKeyCache> issuer_keys;
   std::unique_ptr<service::IdentityService> identities;
   std::unique_ptr<service::StsService> sts;
+  std::unique_ptr<service::LoginThrottle> login_throttle;
+  std::unique_ptr<service::UserService> users;
   Metrics metrics;
   std::optional<std::string> bootstrap_secret;
   std::unique_ptr<http::Server> server;
@@ -79,6 +83,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
   p->issuer_keys = std::make_unique<service::IssuerKeyCache>(*p->fetcher, p->clock);
   p->identities = std::make_unique<service::IdentityService>(*p->store, *p->iam, host);
   p->sts = std::make_unique<service::StsService>(*p->store, *p->tokens, *p->issuer_keys, p->clock);
+  p->login_throttle = std::make_unique<service::LoginThrottle>(
+      service::LoginThrottleOptions{.free_failures = config.login_free_failures});
+  p->users = std::make_unique<service::UserService>(*p->store, *p->login_throttle);
   APKD_ASSIGN_OR_RETURN(auto boot, service::Bootstrap(*p->store, p->clock.Now()));
   p->bootstrap_secret = std::move(boot.secret);
   APKD_RETURN_IF_ERROR(p->cache->RefreshAll());
@@ -87,6 +94,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
                     .iam = *p->iam,
                     .authorizer = *p->authorizer,
                     .tokens = *p->tokens,
+                    .users = *p->users,
                     .cache = *p->cache,
                     .identities = *p->identities,
                     .sts = *p->sts,

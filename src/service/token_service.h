@@ -37,6 +37,10 @@ class TokenService {
                                          std::optional<auth::CapabilitySet> capabilities,
                                          int64_t ttl_seconds) const;
 
+  // A refresh token for a user who just logged in with a password (12 h): it buys session
+  // tokens at POST /api/v1/auth/token and opens nothing else.
+  Result<auth::IssuedToken> IssueRefresh(std::string_view subject) const;
+
   const auth::TokenVerifier& verifier() const { return *verifier_; }
   const auth::TokenIssuer& issuer() const { return *issuer_; }
   const std::string& audience() const { return audience_; }
