@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "auth/roles.h"
 #include "crypto/digest.h"
 #include "util/encoding.h"
 
@@ -15,22 +14,10 @@ IdentityService::IdentityService(storage::MetadataStore& store, IamService& iam,
                                  std::string default_audience)
     : store_(store), iam_(iam), default_audience_(std::move(default_audience)) {}
 
-Result<auth::CapabilitySet> IdentityService::RoleCapabilities(const storage::Org& org,
-                                                              std::string_view role) {
-  if (const auth::Role* builtin = auth::FindBuiltinRole(role); builtin != nullptr) {
-    return builtin->capabilities;
-  }
-  auto custom = store_.GetCustomRole(org.uid, role);
-  if (!custom.ok()) {
-    return MakeError(ErrorCode::kInvalidArgument, "unknown role " + std::string(role));
-  }
-  return auth::CapabilitySet::Parse(custom->capabilities);
-}
-
 Result<CreatedAssumableIdentity> IdentityService::CreateAssumable(
     const storage::Org& org, AssumableIdentitySpec spec, auth::CapabilitySet caller_capabilities,
     int64_t now) {
-  APKD_ASSIGN_OR_RETURN(const auth::CapabilitySet granted, RoleCapabilities(org, spec.role));
+  APKD_ASSIGN_OR_RETURN(const auth::CapabilitySet granted, iam_.RoleCapabilities(org, spec.role));
   if (!caller_capabilities.ContainsAll(granted)) {
     return MakeError(ErrorCode::kPermissionDenied,
                      "role " + spec.role + " grants capabilities the caller does not have: " +

@@ -51,8 +51,6 @@ class IdentityService {
   Status Delete(const storage::Org& org, std::string_view identity_id);
 
  private:
-  Result<auth::CapabilitySet> RoleCapabilities(const storage::Org& org, std::string_view role);
-
   storage::MetadataStore& store_;
   IamService& iam_;
   const std::string default_audience_;
