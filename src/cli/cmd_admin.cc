@@ -155,8 +155,12 @@ int RunIam(const std::vector<std::string>& argv) {
   if (!argv.empty() && argv[0] == "roles") {
     return RunRoles({argv.begin() + 1, argv.end()});
   }
+  if (!argv.empty() && argv[0] == "identities") {
+    return RunIdentities({argv.begin() + 1, argv.end()});
+  }
   return Usage("apkctl iam organizations create NAME | list | delete NAME\n       " +
-               std::string(kRoleBindingsUsage) + "\n       " + std::string(kRolesUsage));
+               std::string(kRoleBindingsUsage) + "\n       " + std::string(kRolesUsage) +
+               "\n       apkctl iam identities ...");
 }
 
 int RunImages(const std::vector<std::string>& argv) {
@@ -282,7 +286,12 @@ int RunKeys(const std::vector<std::string>& argv) {
 std::span<const Command> OnlineCommands() {
   static constexpr std::array<Command, 8> kCommands{{
       {"auth", "log in, get a token for apk (auth token --audience HOST)",
-       "auth login | logout | token [--audience HOST] [--capabilities a,b]", RunAuth},
+       "auth login | logout | token [--audience HOST] [--capabilities a,b]\n"
+       "       apkctl auth exchange --identity ID --token-file FILE|- [--audience HOST] "
+       "[--capabilities a,b]\n"
+       "  exchange: trades an external OIDC ID token (CI job, Kubernetes service account) for an\n"
+       "        apkd token of an assumable identity and prints it",
+       RunAuth},
       {"packages", "publish (files, directories, whole repositories), list, withdraw packages",
        "packages push [--org ORG] FILE|DIR...\n"
        "       apkctl packages import [--org ORG] [--arch A,B] [--auth USER:TOKEN] "
@@ -296,10 +305,17 @@ std::span<const Command> OnlineCommands() {
        "        a package must match its index record's C: checksum; --auth sends Basic\n"
        "        credentials to URL; --keys-dir verifies the index signatures",
        RunPackages},
-      {"iam", "organizations and role bindings",
+      {"iam", "organizations, identities and role bindings",
        "iam organizations create NAME | list | delete NAME\n"
        "       apkctl iam role-bindings list --org ORG | "
-       "create --org ORG --identity ID --role ROLE | delete --org ORG ID",
+       "create --org ORG --identity ID --role ROLE | delete --org ORG ID\n"
+       "       apkctl iam identities create NAME --org ORG --issuer URL (--subject S | "
+       "--subject-pattern RE)\n"
+       "              [--audience A | --audience-pattern RE] [--claim CLAIM=RE]... "
+       "[--jwks-file FILE] [--role ROLE]\n"
+       "       apkctl iam identities list --org ORG | delete ID --org ORG\n"
+       "  identities create: an assumable identity that trusts an OIDC issuer's ID tokens for the\n"
+       "        subject (exact or full-match regex); audience defaults to this server's host",
        RunIam},
       {"images", "named package sets", "images create NAME --packages a,b | list | delete NAME",
        RunImages},

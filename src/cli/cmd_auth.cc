@@ -204,10 +204,14 @@ int RunAuth(const std::vector<std::string>& argv) {
   if (verb == "pull-token") {
     return RunPullToken(rest);
   }
+  if (verb == "exchange") {
+    return RunAuthExchange(rest);
+  }
   return ReportError(
       MakeError(ErrorCode::kInvalidArgument,
                 "usage: apkctl auth login [--user NAME] | logout | status | token [--audience "
-                "HOST] [--capabilities a,b] | pull-token create|list|delete --org ORG"),
+                "HOST] [--capabilities a,b] | pull-token create|list|delete --org ORG | exchange "
+                "--identity ID --token-file FILE"),
       "auth");
 }
 

@@ -16,6 +16,9 @@ int RunPullToken(const std::vector<std::string>& args);  // apkctl auth pull-tok
 int RunPackages(const std::vector<std::string>& args);
 int RunIam(const std::vector<std::string>& args);  // apkctl iam organizations …
 int RunOrganizations(const std::vector<std::string>& args);
+// apkctl iam identities … and apkctl auth exchange … (cmd_identities.cc).
+int RunIdentities(const std::vector<std::string>& args);
+int RunAuthExchange(const std::vector<std::string>& args);
 int RunImages(const std::vector<std::string>& args);
 int RunEntitlements(const std::vector<std::string>& args);
 int RunRepo(const std::vector<std::string>& args);

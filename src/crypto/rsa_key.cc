@@ -2,7 +2,9 @@
 
 #include <climits>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,6 +13,8 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
@@ -41,6 +45,12 @@ using internal::TakeOpenSslReason;
 namespace {
 
 constexpr int kMinGenerateBits = 2048;
+// Limits for public keys that arrive as numbers (JWKS): the smallest modulus still considered
+// safe, the largest one worth verifying with, and the usual exponent range (RFC 8017 allows more,
+// but no issuer uses exponents above 2^32 - 1).
+constexpr int kMinImportBits = 2048;
+constexpr int kMaxImportBits = 8192;
+constexpr int kMaxExponentBits = 32;
 constexpr int kMaxGenerateBits = 8192;
 constexpr unsigned long kPublicExponent = 65537;  // NOLINT(google-runtime-int): BN_set_word
 // An 8192-bit private key is about 6.5 KB of PEM; anything far larger is not a key.
@@ -135,6 +145,51 @@ Result<EvpPkeyCtxPtr> Pkcs1Context(EVP_PKEY* pkey, DigestAlgorithm algorithm,
   return ctx;
 }
 
+using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, internal::Deleter<OSSL_PARAM_BLD_free>>;
+using ParamsPtr = std::unique_ptr<OSSL_PARAM, internal::Deleter<OSSL_PARAM_free>>;
+
+// A public-only RSA EVP_PKEY from n and e, after the range checks above.
+Result<EvpPkeyPtr> RsaPublicFromNumbers(std::string_view n_bytes, std::string_view e_bytes) {
+  if (n_bytes.size() > static_cast<size_t>(kMaxImportBits) || e_bytes.size() > sizeof(uint64_t) ||
+      n_bytes.empty() || e_bytes.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "the RSA modulus or exponent has a bad length");
+  }
+  const BignumPtr n(BN_bin2bn(Bytes(n_bytes), static_cast<int>(n_bytes.size()), nullptr));
+  const BignumPtr e(BN_bin2bn(Bytes(e_bytes), static_cast<int>(e_bytes.size()), nullptr));
+  if (n == nullptr || e == nullptr) {
+    return InternalError("reading the RSA modulus and exponent");
+  }
+  const int bits = BN_num_bits(n.get());
+  if (bits < kMinImportBits || bits > kMaxImportBits || BN_is_odd(n.get()) != 1) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the RSA modulus must be odd and " + std::to_string(kMinImportBits) + " to " +
+                         std::to_string(kMaxImportBits) + " bits, got " + std::to_string(bits) +
+                         " bits");
+  }
+  if (BN_num_bits(e.get()) > kMaxExponentBits || BN_is_odd(e.get()) != 1 ||
+      BN_cmp(e.get(), BN_value_one()) <= 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the RSA public exponent must be odd, at least 3 and below 2^32");
+  }
+  const ParamBldPtr builder(OSSL_PARAM_BLD_new());
+  if (builder == nullptr ||
+      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, n.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, e.get()) != 1) {
+    return InternalError("setting up RSA key import");
+  }
+  const ParamsPtr params(OSSL_PARAM_BLD_to_param(builder.get()));
+  const EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  if (params == nullptr || ctx == nullptr || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
+    return InternalError("setting up RSA key import");
+  }
+  EVP_PKEY* raw = nullptr;
+  if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the RSA public key does not load (" + TakeOpenSslReason() + ")");
+  }
+  return EvpPkeyPtr(raw);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -191,6 +246,23 @@ Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
   APKD_RETURN_IF_ERROR(CheckIsRsa(pkey.get(), "the public key"));
   APKD_ASSIGN_OR_RETURN(auto impl, Impl::Create(std::move(pkey)));
   return PublicKey(std::move(impl));
+}
+
+Result<PublicKey> PublicKey::FromModulusExponent(std::string_view n, std::string_view e) {
+  const internal::ClearErrorsOnExit clear_errors;
+  APKD_ASSIGN_OR_RETURN(EvpPkeyPtr pkey, RsaPublicFromNumbers(n, e));
+  APKD_ASSIGN_OR_RETURN(auto impl, Impl::Create(std::move(pkey)));
+  return PublicKey(std::move(impl));
+}
+
+Result<PublicKey> PublicKey::FromJwk(std::string_view n, std::string_view e) {
+  const std::optional<std::string> raw_n = Base64UrlDecode(n);
+  const std::optional<std::string> raw_e = Base64UrlDecode(e);
+  if (!raw_n || !raw_e) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "JWK n and e must be unpadded base64url (RFC 7518 §6.3.1)");
+  }
+  return FromModulusExponent(*raw_n, *raw_e);
 }
 
 std::string PublicKey::ToPem() const {

@@ -17,6 +17,12 @@ class PublicKey {
   // PEM "PUBLIC KEY" (X.509 SubjectPublicKeyInfo), the form apk-tools and apko load. A PKCS#1
   // "RSA PUBLIC KEY" is refused with a message saying so, since apko cannot use it.
   static Result<PublicKey> FromPem(std::string_view pem);
+  // From the modulus and public exponent as big-endian bytes (leading zero bytes allowed). For
+  // keys from outside (an OIDC issuer's JWKS): the modulus must be odd and 2048 to 8192 bits,
+  // the exponent odd and between 3 and 2^32 - 1, or the key is kInvalidArgument.
+  static Result<PublicKey> FromModulusExponent(std::string_view n, std::string_view e);
+  // The same from the JWK members "n" and "e" (RFC 7518 §6.3.1): unpadded base64url.
+  static Result<PublicKey> FromJwk(std::string_view n, std::string_view e);
 
   PublicKey(PublicKey&&) noexcept;
   PublicKey& operator=(PublicKey&&) noexcept;
@@ -24,15 +30,14 @@ class PublicKey {
   PublicKey& operator=(const PublicKey&);
   ~PublicKey();
 
-  std::string ToPem() const;       // "-----BEGIN PUBLIC KEY-----\n…", newline-terminated
-  std::string SpkiDer() const;     // DER SubjectPublicKeyInfo
+  std::string ToPem() const;          // "-----BEGIN PUBLIC KEY-----\n…", newline-terminated
+  std::string SpkiDer() const;        // DER SubjectPublicKeyInfo
   std::string ModulusBytes() const;   // big-endian, no leading zero byte (for JWKS "n")
   std::string ExponentBytes() const;  // big-endian (for JWKS "e")
   int bits() const;
 
   // PKCS#1 v1.5 verification of `signature` over H(data).
-  Status Verify(DigestAlgorithm algorithm, std::string_view data,
-                std::string_view signature) const;
+  Status Verify(DigestAlgorithm algorithm, std::string_view data, std::string_view signature) const;
   // The same, over an already computed digest H(data).
   Status VerifyDigest(DigestAlgorithm algorithm, std::string_view digest,
                       std::string_view signature) const;

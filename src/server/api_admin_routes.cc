@@ -247,6 +247,10 @@ Capability RequiredCapability(std::string_view resource, std::string_view method
     return CapabilityFor(method, Capability::kIdentityList, Capability::kIdentityCreate,
                          Capability::kIdentityDelete);
   }
+  if (resource == "identities") {
+    return CapabilityFor(method, Capability::kIdentityList, Capability::kIdentityCreate,
+                         Capability::kIdentityDelete);
+  }
   if (resource == "role-bindings") {
     return CapabilityFor(method, Capability::kRoleBindingsList, Capability::kRoleBindingsCreate,
                          Capability::kRoleBindingsDelete);
@@ -327,6 +331,9 @@ std::optional<http::Response> HandleOrgApi(const Services& s, const http::Reques
   }
   if (resource == "audit" && rest.empty() && request.method == "GET") {
     return HandleAuditList(s, request, decision.org);
+  }
+  if (resource == "identities") {
+    return HandleIdentities(s, request, decision, rest);
   }
   return std::nullopt;
 }

@@ -44,6 +44,10 @@ std::optional<http::Response> ApkdHandler::OnHeaders(const http::Request& head,
     return std::nullopt;
   }
   const auto segments = SplitPath(head.path);
+  if (segments.size() == 2 && segments[0] == "sts" && segments[1] == "exchange") {
+    policy.offload = true;  // may fetch the issuer's keys: never on the event loop
+    return std::nullopt;
+  }
   const bool catalog = segments.size() == 3 && segments[2] == "packages";
   const bool private_org =
       segments.size() == 5 && segments[2] == "orgs" && segments[4] == "packages";
@@ -85,6 +89,9 @@ http::Response ApkdHandler::Handle(const http::Request& request) {
       return std::move(*response);
     }
     return http::Response::Text(http::status::kNotFound, "not found\n");
+  }
+  if (segments.size() == 2 && segments[0] == "sts" && segments[1] == "exchange") {
+    return HandleStsExchange(services_, request);
   }
   if (segments.size() >= 2 && segments[0] == "api" && segments[1] == "v1") {
     return HandleApi(services_, request,

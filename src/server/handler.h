@@ -1,8 +1,8 @@
 // ApkdHandler: routes every request of `apkd serve` to a thin handler: parse, call one service
 // function, map the result. Repository paths (/<org>/<arch>/…, key discovery), operator paths
-// (/healthz, /readyz, /metrics) and the management API (/api/v1/…, JSON). Org names "api",
-// "healthz", "readyz" and "metrics" are shadowed by these routes. Thread-safe: all state lives
-// in the (thread-safe) services.
+// (/healthz, /readyz, /metrics), the token exchange (/sts/exchange) and the management API
+// (/api/v1/…, JSON). Org names "api", "healthz", "readyz" and "metrics" are shadowed by these
+// routes, and so is /sts/exchange. Thread-safe: all state lives in the (thread-safe) services.
 #pragma once
 
 #include <memory>
@@ -16,8 +16,10 @@
 #include "service/audit_log.h"
 #include "service/authorizer.h"
 #include "service/iam_service.h"
+#include "service/identity_service.h"
 #include "service/index_cache.h"
 #include "service/repository_service.h"
+#include "service/sts_service.h"
 #include "service/token_service.h"
 #include "service/user_service.h"
 
@@ -33,6 +35,8 @@ struct Services {
   service::UserService& users;
   service::IndexCache& cache;
   service::AuditLog& audit;
+  service::IdentityService& identities;
+  service::StsService& sts;
   Metrics& metrics;
   std::string public_url;  // without a trailing '/'
   std::string realm;       // the public host
@@ -75,6 +79,13 @@ std::optional<http::Response> HandleWellKnown(const Services& services,
 // /api/v1/auth/keys/… (segments after "keys"): issuer key rotation, bootstrap owner only.
 http::Response HandleIssuerKeys(const Services& services, const http::Request& request,
                                 const std::vector<std::string_view>& rest);
+
+// /api/v1/orgs/<org>/identities[/<id>] for an authorized caller (segments after "identities").
+http::Response HandleIdentities(const Services& services, const http::Request& request,
+                                const service::AuthDecision& decision,
+                                const std::vector<std::string_view>& rest);
+// POST /sts/exchange: an external OIDC ID token for an apkd token (blocks on the network).
+http::Response HandleStsExchange(const Services& services, const http::Request& request);
 
 class ApkdHandler final : public http::Handler {
  public:

@@ -7,16 +7,20 @@
 
 #include "auth/clock.h"
 #include "http/server.h"
+#include "server/curl_fetcher.h"
 #include "server/handler.h"
 #include "server/metrics.h"
 #include "service/audit_log.h"
 #include "service/authorizer.h"
 #include "service/bootstrap.h"
 #include "service/iam_service.h"
+#include "service/identity_service.h"
 #include "service/index_cache.h"
+#include "service/issuer_key_cache.h"
 #include "service/login_throttle.h"
 #include "service/org_keys.h"
 #include "service/repository_service.h"
+#include "service/sts_service.h"
 #include "service/token_service.h"
 #include "service/user_service.h"
 #include "storage/fs_blob_store.h"
@@ -38,6 +42,10 @@ struct Runtime::Parts {
   std::unique_ptr<service::IamService> iam;
   std::unique_ptr<service::TokenService> tokens;
   std::unique_ptr<service::Authorizer> authorizer;
+  std::unique_ptr<CurlFetcher> fetcher;
+  std::unique_ptr<service::IssuerKeyCache> issuer_keys;
+  std::unique_ptr<service::IdentityService> identities;
+  std::unique_ptr<service::StsService> sts;
   std::unique_ptr<service::LoginThrottle> login_throttle;
   std::unique_ptr<service::UserService> users;
   Metrics metrics;
@@ -77,6 +85,10 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
   APKD_ASSIGN_OR_RETURN(
       p->tokens, service::TokenService::Create(*p->store, config.public_url, host, p->clock));
   p->authorizer = std::make_unique<service::Authorizer>(*p->store, p->tokens->verifier(), p->clock);
+  p->fetcher = std::make_unique<CurlFetcher>();
+  p->issuer_keys = std::make_unique<service::IssuerKeyCache>(*p->fetcher, p->clock);
+  p->identities = std::make_unique<service::IdentityService>(*p->store, *p->iam, host);
+  p->sts = std::make_unique<service::StsService>(*p->store, *p->tokens, *p->issuer_keys, p->clock);
   p->login_throttle = std::make_unique<service::LoginThrottle>(
       service::LoginThrottleOptions{.free_failures = config.login_free_failures});
   p->users = std::make_unique<service::UserService>(*p->store, *p->login_throttle);
@@ -91,6 +103,8 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
                     .users = *p->users,
                     .cache = *p->cache,
                     .audit = *p->audit,
+                    .identities = *p->identities,
+                    .sts = *p->sts,
                     .metrics = p->metrics,
                     .public_url = config.public_url,
                     .realm = host};

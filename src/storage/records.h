@@ -74,7 +74,10 @@ enum class IdentityKind { kUser, kPullToken, kAssumable };
 
 // Who calls. `id` is 32 lowercase hex (generated when created empty). User names are unique
 // among users. `secret_hash` is a password hash (users) or token hash (pull tokens), never the
-// secret itself. `expires_at` 0 = never.
+// secret itself. `expires_at` 0 = never. Assumable identities accept external OIDC tokens from
+// `issuer` whose sub is `subject` (or matches `subject_pattern`) and whose aud contains
+// `audience` (or an element matching `audience_pattern`); the auth layer interprets the
+// patterns, `claim_patterns` and `issuer_keys`, the store keeps them verbatim.
 struct Identity {
   std::string id{};
   IdentityKind kind = IdentityKind::kUser;
@@ -85,6 +88,9 @@ struct Identity {
   std::string subject{};           // assumable: exact subject
   std::string subject_pattern{};   // assumable: subject regular expression
   std::string audience_pattern{};  // assumable: audience regular expression
+  std::string audience{};          // assumable: exact audience
+  std::string claim_patterns{};    // assumable: JSON object {"claim":"regex",…}; "" = none
+  std::string issuer_keys{};       // assumable: the issuer's JWKS (JSON); "" = discover it
   int64_t expires_at = 0;
   int64_t created_at = 0;
 

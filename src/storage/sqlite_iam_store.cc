@@ -14,7 +14,7 @@ using sqlite::Query;
 
 #define APKD_IDENTITY_COLUMNS                                                                  \
   "id, kind, name, org_uid, secret_hash, issuer, subject, subject_pattern, audience_pattern, " \
-  "expires_at, created_at"
+  "expires_at, created_at, audience, claim_patterns, issuer_keys"
 
 Error Corrupt(std::string_view what) {
   return MakeError(ErrorCode::kCorrupt, "unexpected " + std::string(what) + " in the database");
@@ -40,6 +40,9 @@ Result<std::vector<Identity>> Identities(Query& query) {
                    .subject = query.Text(6),
                    .subject_pattern = query.Text(7),
                    .audience_pattern = query.Text(8),
+                   .audience = query.Text(11),
+                   .claim_patterns = query.Text(12),
+                   .issuer_keys = query.Text(13),
                    .expires_at = query.Int(9),
                    .created_at = query.Int(10)});
   }
@@ -109,8 +112,9 @@ Result<Identity> SqliteMetadataStore::CreateIdentity(const Identity& identity) {
   return impl_->Write([&](Connection& db, bool&) -> Result<Identity> {
     APKD_RETURN_IF_ERROR(Impl::RequireScope(db, created.org_uid));
     APKD_RETURN_IF_ERROR(UserNameFree(db, created));
-    APKD_ASSIGN_OR_RETURN(Query insert, db.Prepare("INSERT INTO identities (" APKD_IDENTITY_COLUMNS
-                                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    APKD_ASSIGN_OR_RETURN(Query insert,
+                          db.Prepare("INSERT INTO identities (" APKD_IDENTITY_COLUMNS
+                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     APKD_RETURN_IF_ERROR(Impl::AlreadyExistsAs(insert.Bind(created.id)
                                                    .Bind(IdentityKindName(created.kind))
                                                    .Bind(created.name)
@@ -122,6 +126,9 @@ Result<Identity> SqliteMetadataStore::CreateIdentity(const Identity& identity) {
                                                    .Bind(created.audience_pattern)
                                                    .Bind(created.expires_at)
                                                    .Bind(created.created_at)
+                                                   .Bind(created.audience)
+                                                   .Bind(created.claim_patterns)
+                                                   .Bind(created.issuer_keys)
                                                    .Run(),
                                                "identity " + created.id + " already exists"));
     return created;
@@ -177,8 +184,8 @@ Status SqliteMetadataStore::UpdateIdentity(const Identity& identity) {
     APKD_ASSIGN_OR_RETURN(
         Query update,
         db.Prepare("UPDATE identities SET name = ?, org_uid = ?, secret_hash = ?, issuer = ?, "
-                   "subject = ?, subject_pattern = ?, audience_pattern = ?, expires_at = ? "
-                   "WHERE id = ?"));
+                   "subject = ?, subject_pattern = ?, audience_pattern = ?, expires_at = ?, "
+                   "audience = ?, claim_patterns = ?, issuer_keys = ? WHERE id = ?"));
     return update.Bind(identity.name)
         .Bind(identity.org_uid)
         .Bind(identity.secret_hash)
@@ -187,6 +194,9 @@ Status SqliteMetadataStore::UpdateIdentity(const Identity& identity) {
         .Bind(identity.subject_pattern)
         .Bind(identity.audience_pattern)
         .Bind(identity.expires_at)
+        .Bind(identity.audience)
+        .Bind(identity.claim_patterns)
+        .Bind(identity.issuer_keys)
         .Bind(identity.id)
         .Run();
   });

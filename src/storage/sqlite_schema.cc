@@ -126,6 +126,12 @@ CREATE INDEX audit_by_org ON audit_events (org_uid, time);
 
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 )sql",
+    // 2: assumable identities: exact audience, claim patterns and inline issuer keys.
+    R"sql(
+ALTER TABLE identities ADD COLUMN audience TEXT NOT NULL DEFAULT '';
+ALTER TABLE identities ADD COLUMN claim_patterns TEXT NOT NULL DEFAULT '';
+ALTER TABLE identities ADD COLUMN issuer_keys TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

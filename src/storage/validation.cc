@@ -109,6 +109,32 @@ Status CheckPackageRow(const PackageRow& row) {
   return OkStatus();
 }
 
+namespace {
+
+// The policy fields of assumable identities (and their bounds, which apply to every kind).
+Status CheckIdentityPolicy(const Identity& identity) {
+  if (identity.kind == IdentityKind::kAssumable) {
+    APKD_RETURN_IF_ERROR(CheckLabel("identity issuer", identity.issuer));
+    if (identity.subject.empty() && identity.subject_pattern.empty()) {
+      return Invalid("an assumable identity needs a subject or a subject pattern");
+    }
+  }
+  for (const std::string* field : {&identity.issuer, &identity.subject, &identity.subject_pattern,
+                                   &identity.audience, &identity.audience_pattern}) {
+    if (field->size() > kMaxIdentityPolicyLength) {
+      return Invalid("identity issuer, subject, audience and patterns are at most " +
+                     std::to_string(kMaxIdentityPolicyLength) + " bytes");
+    }
+  }
+  if (identity.claim_patterns.size() > kMaxClaimPatternsLength ||
+      identity.issuer_keys.size() > kMaxIssuerKeysLength) {
+    return Invalid("identity claim patterns or issuer keys are too large");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
 Status CheckIdentity(const Identity& identity) {
   if (!identity.id.empty()) {
     APKD_RETURN_IF_ERROR(CheckUid("identity id", identity.id));
@@ -117,13 +143,7 @@ Status CheckIdentity(const Identity& identity) {
     APKD_RETURN_IF_ERROR(CheckUid("identity org_uid", identity.org_uid));
   }
   APKD_RETURN_IF_ERROR(CheckLabel("identity name", identity.name));
-  if (identity.kind == IdentityKind::kAssumable) {
-    APKD_RETURN_IF_ERROR(CheckLabel("identity issuer", identity.issuer));
-    if (identity.subject.empty() && identity.subject_pattern.empty()) {
-      return Invalid("an assumable identity needs a subject or a subject pattern");
-    }
-  }
-  return OkStatus();
+  return CheckIdentityPolicy(identity);
 }
 
 Status CheckSigningKey(const SigningKeyRow& key) {

@@ -15,6 +15,10 @@ namespace apkd::storage {
 
 inline constexpr size_t kUidHexLength = 32;
 inline constexpr size_t kMaxNameLength = 255;
+// Bounds on the free-text policy fields of assumable identities.
+inline constexpr size_t kMaxIdentityPolicyLength = 1024;  // issuer, subject, audience, patterns
+inline constexpr size_t kMaxClaimPatternsLength = size_t{16} * 1024;  // the claim_patterns JSON
+inline constexpr size_t kMaxIssuerKeysLength = size_t{256} * 1024;    // the issuer_keys JWKS
 
 // Exactly 32 lowercase hex digits.
 bool IsValidUid(std::string_view uid);

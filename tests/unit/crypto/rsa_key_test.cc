@@ -658,6 +658,69 @@ TEST(RsaKeyFixtureTest, VerifiesRealIndexSignatures) {
             1);
 }
 
+// n and e of a key that openssl generated, read back through openssl's own printout, give the
+// same key (same SPKI) and verify its signatures.
+TEST_F(RsaKeyTest, FromModulusExponentMatchesOpensslKey) {
+  const TempDir dir;
+  const std::string key_path = dir.File("k.pem");
+  Openssl("genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " + key_path + " 2>/dev/null");
+  Openssl("pkey -in " + key_path + " -pubout -out " + dir.File("k.pub"));
+  std::string modulus_line = Openssl("rsa -in " + key_path + " -noout -modulus");
+  const std::string modulus_hex = Lowercase(modulus_line.substr(
+      modulus_line.find('=') + 1, modulus_line.find('\n') - modulus_line.find('=') - 1));
+  const std::optional<std::string> n = HexDecode(modulus_hex);
+  ASSERT_TRUE(n.has_value()) << modulus_line;
+  auto key = PublicKey::FromModulusExponent(*n, std::string("\x01\x00\x01", 3));
+  ASSERT_TRUE(key.ok()) << key.error().message();
+  EXPECT_EQ(key->ToPem(), ReadOrFail(dir.File("k.pub")));
+  EXPECT_EQ(key->bits(), 2048);
+
+  const std::string data = "signed by openssl";
+  const std::string data_path = dir.Write("data", data);
+  Openssl("dgst -sha256 -sign " + key_path + " -out " + dir.File("sig") + " " + data_path);
+  EXPECT_TRUE(key->Verify(DigestAlgorithm::kSha256, data, ReadOrFail(dir.File("sig"))).ok());
+  EXPECT_FALSE(key->Verify(DigestAlgorithm::kSha256, "other", ReadOrFail(dir.File("sig"))).ok());
+
+  // The JWK form is base64url of the same numbers, with or without a leading zero byte.
+  auto from_jwk = PublicKey::FromJwk(Base64UrlEncode(*n), "AQAB");
+  ASSERT_TRUE(from_jwk.ok()) << from_jwk.error().message();
+  EXPECT_EQ(from_jwk->SpkiDer(), key->SpkiDer());
+  auto padded =
+      PublicKey::FromModulusExponent(std::string(1, '\0') + *n, std::string("\x01\x00\x01", 3));
+  ASSERT_TRUE(padded.ok()) << padded.error().message();
+  EXPECT_EQ(padded->SpkiDer(), key->SpkiDer());
+}
+
+TEST_F(RsaKeyTest, FromModulusExponentRefusesWeakOrMalformedNumbers) {
+  const std::string n = Key().GetPublicKey().ModulusBytes();
+  const std::string e = Key().GetPublicKey().ExponentBytes();
+  ASSERT_TRUE(PublicKey::FromModulusExponent(n, e).ok());
+  // 1024 bits: too small.
+  EXPECT_TRUE(FailsWith(PublicKey::FromModulusExponent(n.substr(0, 128), e).status(),
+                        ErrorCode::kInvalidArgument, "2048"));
+  // An even modulus is not an RSA modulus.
+  std::string even = n;
+  even.back() = static_cast<char>(even.back() & ~1);
+  EXPECT_TRUE(FailsWith(PublicKey::FromModulusExponent(even, e).status(),
+                        ErrorCode::kInvalidArgument, "odd"));
+  for (const std::string& bad_e :
+       {std::string("\x01", 1), std::string("\x02", 1), std::string("\x01\x00\x00", 3),
+        std::string("\x01\x00\x00\x00\x01", 5), std::string()}) {
+    EXPECT_TRUE(
+        FailsWith(PublicKey::FromModulusExponent(n, bad_e).status(), ErrorCode::kInvalidArgument))
+        << HexEncode(bad_e);
+  }
+  EXPECT_TRUE(
+      FailsWith(PublicKey::FromModulusExponent("", e).status(), ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(FailsWith(PublicKey::FromModulusExponent(std::string(2000, '\xff'), e).status(),
+                        ErrorCode::kInvalidArgument));
+  // JWK members are unpadded base64url; standard base64 and padding are refused.
+  EXPECT_TRUE(FailsWith(PublicKey::FromJwk(Base64UrlEncode(n), "AQAB=").status(),
+                        ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(FailsWith(PublicKey::FromJwk(Base64Encode(n) + "+/", "AQAB").status(),
+                        ErrorCode::kInvalidArgument));
+}
+
 TEST(RsaKeyFixtureTest, RealIndexWithWrongKeyFails) {
   APKD_REQUIRE_FIXTURES();
   // Other real 4096-bit keys: same signature size, different key.

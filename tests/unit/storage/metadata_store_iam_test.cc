@@ -95,6 +95,7 @@ TYPED_TEST(IamStoreTest, IdentitiesCreateFindUpdateDelete) {
                                          .issuer = "https://token.actions.githubusercontent.com",
                                          .subject_pattern = "repo:acme/.*",
                                          .audience_pattern = "apk.example.com",
+                                         .claim_patterns = R"({"ref":"refs/heads/main"})",
                                          .created_at = 4}));
   EXPECT_EQ(Must(this->store().ListIdentities({})), (std::vector<Identity>{alice, t1, t2, gha}));
   EXPECT_EQ(
@@ -121,6 +122,64 @@ TYPED_TEST(IamStoreTest, IdentitiesCreateFindUpdateDelete) {
   MustOk(this->store().DeleteIdentity(t1.id));
   EXPECT_EQ(CodeOf(this->store().GetIdentity(t1.id)), ErrorCode::kNotFound);
   EXPECT_EQ(CodeOf(this->store().DeleteIdentity(t1.id)), ErrorCode::kNotFound);
+}
+
+// Every policy field of an assumable identity survives create, get, list and update verbatim,
+// including JSON text with quotes, backslashes and non-ASCII bytes.
+TYPED_TEST(IamStoreTest, AssumableIdentityPolicyFieldsRoundTrip) {
+  const Org acme = this->NewOrg("acme");
+  const std::string jwks =
+      R"({"keys":[{"kty":"EC","crv":"P-256","kid":"k\u00e9","x":"AA","y":"BB"}]})";
+  const Identity k8s = Must(this->store().CreateIdentity(
+      {.kind = IdentityKind::kAssumable,
+       .name = "cluster-a",
+       .org_uid = acme.uid,
+       .issuer = "https://kubernetes.default.svc",
+       .subject = "system:serviceaccount:ci:builder",
+       .audience = "apk.example.com",
+       .claim_patterns = R"({"kubernetes.io/ns":"ci|"build"","x":"é+"})",
+       .issuer_keys = jwks,
+       .created_at = 5}));
+  EXPECT_EQ(k8s.audience, "apk.example.com");
+  EXPECT_EQ(Must(this->store().GetIdentity(k8s.id)), k8s);
+  EXPECT_EQ(
+      Must(this->store().ListIdentities({.org_uid = acme.uid, .kind = IdentityKind::kAssumable})),
+      (std::vector<Identity>{k8s}));
+
+  Identity changed = k8s;
+  changed.subject.clear();
+  changed.subject_pattern = "system:serviceaccount:ci:.*";
+  changed.audience.clear();
+  changed.audience_pattern = "apk\\.example\\.(com|org)";
+  changed.claim_patterns.clear();
+  changed.issuer_keys.clear();
+  MustOk(this->store().UpdateIdentity(changed));
+  EXPECT_EQ(Must(this->store().GetIdentity(k8s.id)), changed);
+}
+
+TYPED_TEST(IamStoreTest, AssumableIdentityPolicyFieldsAreBounded) {
+  const Org acme = this->NewOrg("acme");
+  const Identity base{.kind = IdentityKind::kAssumable,
+                      .name = "x",
+                      .org_uid = acme.uid,
+                      .issuer = "https://i.example",
+                      .subject = "s"};
+  Identity long_audience = base;
+  long_audience.audience = std::string(kMaxIdentityPolicyLength + 1, 'a');
+  EXPECT_EQ(CodeOf(this->store().CreateIdentity(long_audience)), ErrorCode::kInvalidArgument);
+  Identity long_pattern = base;
+  long_pattern.subject_pattern = std::string(kMaxIdentityPolicyLength + 1, 'a');
+  EXPECT_EQ(CodeOf(this->store().CreateIdentity(long_pattern)), ErrorCode::kInvalidArgument);
+  Identity big_claims = base;
+  big_claims.claim_patterns = std::string(kMaxClaimPatternsLength + 1, ' ');
+  EXPECT_EQ(CodeOf(this->store().CreateIdentity(big_claims)), ErrorCode::kInvalidArgument);
+  Identity big_keys = base;
+  big_keys.issuer_keys = std::string(kMaxIssuerKeysLength + 1, ' ');
+  EXPECT_EQ(CodeOf(this->store().CreateIdentity(big_keys)), ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(Must(this->store().ListIdentities({})).empty());
+  Identity at_limit = base;
+  at_limit.issuer_keys = std::string(kMaxIssuerKeysLength, ' ');
+  EXPECT_TRUE(this->store().CreateIdentity(at_limit).ok());
 }
 
 TYPED_TEST(IamStoreTest, IdentityValidation) {

@@ -163,6 +163,40 @@ TEST(SqliteMetadataStoreTest, RefusesANewerSchema) {
   EXPECT_NE(store.error().message().find("999"), std::string::npos);
 }
 
+// A database written by schema version 1 (no audience, claim_patterns, issuer_keys columns) is
+// migrated on open: its identities keep every old field and read the new ones as "".
+TEST(SqliteMetadataStoreTest, MigratesVersionOneIdentities) {
+  TempDir dir;
+  const std::string path = dir.File("meta.db");
+  OpenDb(path).reset();
+  {
+    auto db = Must(sqlite::Connection::Open(path));
+    MustOk(db->Exec(
+        "ALTER TABLE identities DROP COLUMN audience;"
+        "ALTER TABLE identities DROP COLUMN claim_patterns;"
+        "ALTER TABLE identities DROP COLUMN issuer_keys;"
+        "DELETE FROM schema_version WHERE version > 1;"
+        "INSERT INTO identities (id, kind, name, org_uid, secret_hash, issuer, subject, "
+        "subject_pattern, audience_pattern, expires_at, created_at) VALUES "
+        "('0123456789abcdef0123456789abcdef', 'assumable', 'gha', '', '', "
+        "'https://token.actions.githubusercontent.com', '', 'repo:acme/.*', 'apk\\.x', 0, 7)"));
+  }
+  auto store = OpenDb(path);
+  const Identity identity = Must(store->GetIdentity("0123456789abcdef0123456789abcdef"));
+  EXPECT_EQ(identity, (Identity{.id = "0123456789abcdef0123456789abcdef",
+                                .kind = IdentityKind::kAssumable,
+                                .name = "gha",
+                                .issuer = "https://token.actions.githubusercontent.com",
+                                .subject_pattern = "repo:acme/.*",
+                                .audience_pattern = "apk\\.x",
+                                .created_at = 7}));
+  Identity updated = identity;
+  updated.claim_patterns = R"({"ref":"main"})";
+  MustOk(store->UpdateIdentity(updated));
+  EXPECT_EQ(Must(store->GetIdentity(identity.id)), updated);
+  EXPECT_EQ(SqliteMetadataStore::CurrentSchemaVersion(), 2);
+}
+
 TEST(SqliteMetadataStoreTest, RefusesAFileThatIsNotADatabase) {
   TempDir dir;
   const std::string path = dir.Write("meta.db", std::string(4096, 'x'));
