@@ -268,12 +268,15 @@ std::string_view TokenKindName(TokenKind kind) {
       return "pull";
     case TokenKind::kExchanged:
       return "exchanged";
+    case TokenKind::kRefresh:
+      return "refresh";
   }
   return "unknown";
 }
 
 Result<TokenKind> ParseTokenKind(std::string_view name) {
-  for (const TokenKind kind : {TokenKind::kSession, TokenKind::kPull, TokenKind::kExchanged}) {
+  for (const TokenKind kind :
+       {TokenKind::kSession, TokenKind::kPull, TokenKind::kExchanged, TokenKind::kRefresh}) {
     if (TokenKindName(kind) == name) {
       return kind;
     }
@@ -282,7 +285,16 @@ Result<TokenKind> ParseTokenKind(std::string_view name) {
 }
 
 int64_t MaxTokenLifetime(TokenKind kind) {
-  return kind == TokenKind::kPull ? kMaxPullTokenLifetime : kMaxSessionTokenLifetime;
+  switch (kind) {
+    case TokenKind::kPull:
+      return kMaxPullTokenLifetime;
+    case TokenKind::kRefresh:
+      return kMaxRefreshTokenLifetime;
+    case TokenKind::kSession:
+    case TokenKind::kExchanged:
+      break;
+  }
+  return kMaxSessionTokenLifetime;
 }
 
 bool IsValidKeyId(std::string_view kid) {

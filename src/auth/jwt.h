@@ -21,18 +21,22 @@
 
 namespace apkd::auth {
 
-// What a token is for; written to the `knd` claim as "session", "pull" or "exchanged".
+// What a token is for; written to the `knd` claim as "session", "pull", "exchanged" or
+// "refresh".
 enum class TokenKind {
   kSession,    // after a login (console, apkctl); short-lived
   kPull,       // a long-lived pull token for apk clients and CI
   kExchanged,  // the result of an STS exchange of an external OIDC token; short-lived
+  kRefresh,    // after a user's password login: buys session tokens only, never opens a resource
 };
 std::string_view TokenKindName(TokenKind kind);
 Result<TokenKind> ParseTokenKind(std::string_view name);
 
-inline constexpr int64_t kMaxSessionTokenLifetime = 3600;               // 1 h
-inline constexpr int64_t kMaxPullTokenLifetime = int64_t{8760} * 3600;  // 365 days
-// The longest `exp - iat` accepted for a kind (session and exchanged: 1 h, pull: 365 days).
+inline constexpr int64_t kMaxSessionTokenLifetime = 3600;                // 1 h
+inline constexpr int64_t kMaxPullTokenLifetime = int64_t{8760} * 3600;   // 365 days
+inline constexpr int64_t kMaxRefreshTokenLifetime = int64_t{12} * 3600;  // a working day
+// The longest `exp - iat` accepted for a kind (session and exchanged: 1 h, pull: 365 days,
+// refresh: 12 h).
 int64_t MaxTokenLifetime(TokenKind kind);
 
 // apk-tools 2.14 keep URL passwords in a 1,024-byte buffer (apk-protocol.md §5.3).

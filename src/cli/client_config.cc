@@ -1,11 +1,11 @@
 #include "cli/client_config.h"
 
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <string>
+
+#include <sys/stat.h>
 
 #include "util/file_io.h"
 
@@ -24,7 +24,7 @@ std::string DirName(const std::string& path) {
 
 Status MakePrivateDirectory(const std::string& dir) {
   // Create each missing component; the last one private.
-  for (size_t slash = dir.find('/', 1); ; slash = dir.find('/', slash + 1)) {
+  for (size_t slash = dir.find('/', 1);; slash = dir.find('/', slash + 1)) {
     const std::string part = dir.substr(0, slash);
     if (::mkdir(part.c_str(), slash == std::string::npos ? 0700 : 0755) != 0 && errno != EEXIST) {
       return MakeError(ErrorCode::kIoError, "cannot create " + part);

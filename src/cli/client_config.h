@@ -13,10 +13,10 @@
 namespace apkd::cli {
 
 struct LoginCache {
-  std::string server;
-  std::string token;          // short-lived session token
-  std::string refresh_token;  // to get a new session token; may be empty
-  int64_t expires_at = 0;     // of `token`, seconds since the epoch
+  std::string server{};
+  std::string token{};          // short-lived session token
+  std::string refresh_token{};  // to get a new session token; may be empty
+  int64_t expires_at = 0;       // of `token`, seconds since the epoch
 
   bool operator==(const LoginCache&) const = default;
 };

@@ -107,6 +107,42 @@ int RunRoleBindings(const std::vector<std::string>& argv) {
   return Usage(kRoleBindingsUsage);
 }
 
+constexpr std::string_view kRolesUsage =
+    "apkctl iam roles list --org ORG | create NAME --org ORG --capabilities a,b | delete NAME "
+    "--org ORG";
+
+int RunRoles(const std::vector<std::string>& argv) {
+  auto [verb, rest] = SplitVerb(argv);
+  auto session = StartSession(rest, {.value_options = {"--org", "--capabilities"}, .flags = {}});
+  if (!session.ok()) {
+    return ReportError(session.error(), "iam roles");
+  }
+  if (!session->args.Has("--org")) {
+    return Usage(kRolesUsage);
+  }
+  const auto& names = session->args.positionals();
+  const std::vector<std::string> fields = {"name", "builtin", "capabilities"};
+  if (verb == "list" && names.empty()) {
+    return Show(session->client.Get(OrgPath(*session, "/roles")), *session, fields, "name");
+  }
+  const auto capabilities = session->args.Get("--capabilities");
+  if (verb == "create" && names.size() == 1 && capabilities) {
+    const boost::json::object body{{"name", names[0]}, {"capabilities", *capabilities}};
+    return Show(session->client.Post(OrgPath(*session, "/roles"), boost::json::serialize(body)),
+                *session, fields, "name");
+  }
+  if (verb == "delete" && names.size() == 1) {
+    auto deleted = RequireSuccess(
+        session->client.Delete(OrgPath(*session, "/roles/" + PathSegment(names[0]))));
+    if (!deleted.ok()) {
+      return ReportError(deleted.error(), "iam roles delete");
+    }
+    std::cerr << "deleted role " << names[0] << "\n";
+    return kExitOk;
+  }
+  return Usage(kRolesUsage);
+}
+
 }  // namespace
 
 int RunIam(const std::vector<std::string>& argv) {
@@ -116,8 +152,11 @@ int RunIam(const std::vector<std::string>& argv) {
   if (!argv.empty() && argv[0] == "role-bindings") {
     return RunRoleBindings({argv.begin() + 1, argv.end()});
   }
+  if (!argv.empty() && argv[0] == "roles") {
+    return RunRoles({argv.begin() + 1, argv.end()});
+  }
   return Usage("apkctl iam organizations create NAME | list | delete NAME\n       " +
-               std::string(kRoleBindingsUsage));
+               std::string(kRoleBindingsUsage) + "\n       " + std::string(kRolesUsage));
 }
 
 int RunImages(const std::vector<std::string>& argv) {

@@ -75,8 +75,8 @@ Result<std::string> Build(const Args& args) {
 int RunBuild(const std::vector<std::string>& argv) {
   auto args = Args::Parse(
       argv, {.value_options = {"-o", "--sign-key", "--name", "--version", "--arch", "--depend",
-                               "--provides", "--install-if", "--description", "--url",
-                               "--license", "--origin", "--maintainer", "--commit", "--mtime"},
+                               "--provides", "--install-if", "--description", "--url", "--license",
+                               "--origin", "--maintainer", "--commit", "--mtime"},
              .flags = {"--unsigned"}});
   if (!args.ok()) {
     return ReportError(args.error(), "build");

@@ -29,8 +29,7 @@ Result<std::vector<format::IndexRecord>> ReadRecords(const std::vector<std::stri
     }
     if (!seen.emplace(package->info.name, package->info.version).second) {
       return MakeError(ErrorCode::kInvalidArgument, file + ": " + package->info.name + "-" +
-                                                        package->info.version +
-                                                        " is given twice");
+                                                        package->info.version + " is given twice");
     }
     records.push_back(package->ToIndexRecord(rewrite_arch));
   }

@@ -28,8 +28,7 @@ int RunKeygen(const std::vector<std::string>& argv) {
   if (auto text = args->Get("--bits")) {
     const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), bits);
     if (ec != std::errc() || end != text->data() + text->size()) {
-      return ReportError(MakeError(ErrorCode::kInvalidArgument, "--bits takes a number"),
-                         "keygen");
+      return ReportError(MakeError(ErrorCode::kInvalidArgument, "--bits takes a number"), "keygen");
     }
   }
   auto key = crypto::PrivateKey::Generate(bits);

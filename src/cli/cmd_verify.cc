@@ -20,8 +20,7 @@ Result<index::Verified> VerifyFile(const std::string& path, const index::Keyring
     return index::VerifySignatureEntries(package.signatures, package.control.In(bytes), keyring);
   }
   APKD_ASSIGN_OR_RETURN(const index::IndexArchive archive, index::ReadIndexArchive(bytes));
-  return index::VerifySignatureEntries(archive.signatures, archive.signed_data.In(bytes),
-                                       keyring);
+  return index::VerifySignatureEntries(archive.signatures, archive.signed_data.In(bytes), keyring);
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <array>
 
-
 namespace apkd::cli {
 
 std::span<const Command> OfflineCommands() {
@@ -14,8 +13,7 @@ std::span<const Command> OfflineCommands() {
        RunIndex},
       {"verify", "verify packages and indexes against trusted keys",
        "verify [--keys-dir DIR] FILE...", RunVerify},
-      {"info", "print a package's APKINDEX record", "info [--rewrite-arch ARCH] FILE.apk",
-       RunInfo},
+      {"info", "print a package's APKINDEX record", "info [--rewrite-arch ARCH] FILE.apk", RunInfo},
       {"version", "compare two versions, or check versions with --check",
        "version A B | version --check V...", RunVersion},
       {"build", "package a directory as a signed .apk",

@@ -12,6 +12,7 @@
 namespace apkd::cli {
 
 int RunAuth(const std::vector<std::string>& args);
+int RunPullToken(const std::vector<std::string>& args);  // apkctl auth pull-token …
 int RunPackages(const std::vector<std::string>& args);
 int RunIam(const std::vector<std::string>& args);  // apkctl iam organizations …
 int RunOrganizations(const std::vector<std::string>& args);

@@ -20,9 +20,9 @@ std::string Field(const boost::json::object& object, const std::string& name) {
   if (value->is_array()) {
     std::string joined;
     for (const auto& element : value->get_array()) {
-      joined += (joined.empty() ? "" : ",") +
-                (element.is_string() ? std::string(element.get_string())
-                                     : boost::json::serialize(element));
+      joined +=
+          (joined.empty() ? "" : ",") + (element.is_string() ? std::string(element.get_string())
+                                                             : boost::json::serialize(element));
     }
     return joined;
   }
@@ -44,7 +44,8 @@ void RenewCachedToken(ClientConfig& config) {
       cache->refresh_token.empty() || cache->expires_at > Now() + kRenewMargin) {
     return;
   }
-  ApiClient client({.server = config.server, .token = cache->refresh_token,
+  ApiClient client({.server = config.server,
+                    .token = cache->refresh_token,
                     .timeout_seconds = config.timeout_seconds});
   auto body = JsonBody(client.Post("/api/v1/auth/token", "{}"));
   if (!body.ok() || !body->is_object() || !body->as_object().contains("token")) {

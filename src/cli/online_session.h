@@ -2,11 +2,11 @@
 // server and credentials, and print JSON results as a table, raw JSON or ids (-o).
 #pragma once
 
-#include <boost/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <boost/json.hpp>
 
 #include "cli/api_client.h"
 #include "cli/args.h"

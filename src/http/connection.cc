@@ -1,5 +1,6 @@
 #include "http/connection.h"
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 
@@ -105,6 +106,18 @@ void Connection::ArmDeadline(std::chrono::milliseconds timeout) {
   }
 }
 
+asio::awaitable<void> Connection::Delay(std::chrono::milliseconds delay) {
+  DisarmDeadline();  // our own wait, not the client's slowness
+  // In slices, so that a stopping server (or a closed socket) does not wait the whole delay.
+  constexpr std::chrono::milliseconds kSlice{100};
+  asio::steady_timer timer(socket_.get_executor());
+  const Clock::time_point end = Clock::now() + delay;
+  while (!draining_ && socket_.is_open() && Clock::now() < end) {
+    timer.expires_after(std::min<Clock::duration>(kSlice, end - Clock::now()));
+    co_await timer.async_wait(kUseTuple);
+  }
+}
+
 void Connection::DisarmDeadline() { deadline_ = Clock::time_point::max(); }
 
 asio::awaitable<void> Connection::Watchdog() {
@@ -169,6 +182,9 @@ asio::awaitable<void> Connection::Run() {
       case ReadOutcome::kServerError:
         response = ErrorResponse(status::kInternalServerError);
         break;
+    }
+    if (response.delay.count() > 0 && !draining_) {
+      co_await Delay(std::min(response.delay, options.max_response_delay));
     }
     keep_alive = keep_alive && !draining_ && !context_.stopping.load();
     linger = !keep_alive && exchange.outcome != ReadOutcome::kOk;

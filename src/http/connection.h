@@ -100,6 +100,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // RunHandler on the blocking pool; resumes on this connection's loop.
   boost::asio::awaitable<Response> RunHandlerOffLoop(Exchange& exchange);
   void DisarmDeadline();
+  // Waits `delay` on the loop (Response::delay).
+  boost::asio::awaitable<void> Delay(std::chrono::milliseconds delay);
   void ReportAccess(const Exchange& exchange, const ResponsePlan& plan, const WriteResult& write,
                     Clock::time_point started);
   boost::asio::awaitable<void> Shutdown(bool linger);

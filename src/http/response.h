@@ -50,6 +50,9 @@ struct Response {
   // Strong entity-tag including its quotes (see StrongEtag in http/conditional.h); empty = none.
   std::string etag;
   std::optional<std::chrono::sys_seconds> last_modified;
+  // Hold the response this long before sending it (throttling password guesses), without
+  // blocking the event loop; capped by the server at ServerOptions::max_response_delay.
+  std::chrono::milliseconds delay{0};
 
   static Response Empty(int status);
   static Response Text(int status, std::string text);  // text/plain; charset=utf-8

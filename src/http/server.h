@@ -58,6 +58,7 @@ struct ServerOptions {
 
   std::string upload_dir;         // BodySink::kTempFile directory; empty: $TMPDIR or /tmp
   unsigned blocking_threads = 2;  // threads for BodyPolicy::offload handlers; at least 1
+  std::chrono::milliseconds max_response_delay{30000};  // cap on Response::delay
 };
 
 class Server {

@@ -135,26 +135,79 @@ http::Response Keys(const Services& s, const http::Request& request, const stora
   return http::Response::Text(http::status::kNotFound, "no such API route\n");
 }
 
+boost::json::object PullTokenJson(const storage::Identity& identity) {
+  return {{"identity", identity.id},
+          {"name", identity.name},
+          {"expires_at", identity.expires_at},
+          {"created_at", identity.created_at}};
+}
+
+// Granting a role is limited to what the caller holds in the org: identity.create or
+// role_bindings.create (pull_token_creator) must not become a way to mint an owner.
+std::optional<http::Response> RefuseEscalation(const Services& s, const http::Request& request,
+                                               const service::AuthDecision& decision,
+                                               std::string_view role) {
+  auto granted = s.iam.RoleCapabilities(decision.org, role);
+  if (!granted.ok()) {
+    return ErrorResponse(granted.error());
+  }
+  auto held = s.authorizer.CapabilitiesIn(decision.principal, decision.org.uid);
+  if (!held.ok()) {
+    return ErrorResponse(held.error());
+  }
+  const auth::CapabilitySet missing = *granted - *held;
+  if (missing.empty()) {
+    return std::nullopt;
+  }
+  service::AuthDecision refused = decision;
+  refused.outcome = service::AuthOutcome::kForbidden;
+  refused.missing = *auth::ParseCapability(missing.Names().front());
+  return AuthFailure(s, request, refused);
+}
+
 http::Response PullTokens(const Services& s, const http::Request& request,
-                          const storage::Org& org) {
+                          const service::AuthDecision& decision, const Segments& rest) {
+  const storage::Org& org = decision.org;
+  if (rest.empty() && request.method == "GET") {
+    auto list = s.iam.ListPullIdentities(org);
+    return list.ok() ? ListResponse(*list, PullTokenJson) : ErrorResponse(list.error());
+  }
+  if (rest.size() == 1 && request.method == "DELETE") {
+    return NoContentOr(s.iam.DeletePullIdentity(org, rest[0]));
+  }
+  if (!rest.empty() || request.method != "POST") {
+    return http::Response::Text(http::status::kNotFound, "no such API route\n");
+  }
   auto body = ParseJsonObject(request);
   auto name = body.ok() ? StringMember(*body, "name") : Result<std::string>(body.error());
   if (!name.ok()) {
     return ErrorResponse(name.error());
   }
   const std::string role = OptionalString(*body, "role").value_or("apk.pull");
-  auto created = s.iam.CreatePullIdentity(org, *name, role, Now());
+  if (auto refused = RefuseEscalation(s, request, decision, role)) {
+    return std::move(*refused);
+  }
+  int64_t ttl = 0;
+  if (const auto* value = body->if_contains("ttl_seconds"); value != nullptr) {
+    if (!value->is_int64() || value->as_int64() <= 0) {
+      return ErrorResponse(
+          MakeError(ErrorCode::kInvalidArgument, "ttl_seconds: expected a positive integer"));
+    }
+    ttl = value->as_int64();
+  }
+  auto created = s.iam.CreatePullIdentity(org, *name, role, Now(), ttl);
   if (!created.ok()) {
     return ErrorResponse(created.error());
   }
-  return JsonResponse(http::status::kCreated,
-                      boost::json::object{{"identity", created->identity.id},
-                                          {"secret", created->secret},
-                                          {"binding", BindingJson(created->binding)}});
+  auto json = PullTokenJson(created->identity);
+  json["secret"] = created->secret;
+  json["binding"] = BindingJson(created->binding);
+  return JsonResponse(http::status::kCreated, json);
 }
 
 http::Response RoleBindings(const Services& s, const http::Request& request,
-                            const storage::Org& org, const Segments& rest) {
+                            const service::AuthDecision& decision, const Segments& rest) {
+  const storage::Org& org = decision.org;
   if (rest.empty() && request.method == "GET") {
     auto list = s.iam.ListBindings(org);
     return list.ok() ? ListResponse(*list, BindingJson) : ErrorResponse(list.error());
@@ -165,6 +218,9 @@ http::Response RoleBindings(const Services& s, const http::Request& request,
     auto role = body.ok() ? StringMember(*body, "role") : Result<std::string>(body.error());
     if (!identity.ok() || !role.ok()) {
       return ErrorResponse(identity.ok() ? role.error() : identity.error());
+    }
+    if (auto refused = RefuseEscalation(s, request, decision, *role)) {
+      return std::move(*refused);
     }
     auto binding = s.iam.Bind(org, *identity, *role, Now());
     return binding.ok() ? JsonResponse(http::status::kCreated, BindingJson(*binding))
@@ -188,11 +244,16 @@ Capability RequiredCapability(std::string_view resource, std::string_view method
     return method == "GET" ? Capability::kApkList : Capability::kRolesCreate;
   }
   if (resource == "pull-tokens") {
-    return Capability::kIdentityCreate;
+    return CapabilityFor(method, Capability::kIdentityList, Capability::kIdentityCreate,
+                         Capability::kIdentityDelete);
   }
   if (resource == "role-bindings") {
     return CapabilityFor(method, Capability::kRoleBindingsList, Capability::kRoleBindingsCreate,
                          Capability::kRoleBindingsDelete);
+  }
+  if (resource == "roles") {
+    return CapabilityFor(method, Capability::kRolesList, Capability::kRolesCreate,
+                         Capability::kRolesDelete);
   }
   return CapabilityFor(method, Capability::kApkList, Capability::kApkCreate,
                        Capability::kApkDelete);
@@ -255,11 +316,14 @@ std::optional<http::Response> HandleOrgApi(const Services& s, const http::Reques
   if (resource == "keys") {
     return Keys(s, request, decision.org, rest);
   }
-  if (resource == "pull-tokens" && rest.empty() && request.method == "POST") {
-    return PullTokens(s, request, decision.org);
+  if (resource == "pull-tokens") {
+    return PullTokens(s, request, decision, rest);
   }
   if (resource == "role-bindings") {
-    return RoleBindings(s, request, decision.org, rest);
+    return RoleBindings(s, request, decision, rest);
+  }
+  if (resource == "roles") {
+    return Roles(s, request, decision.org, rest);
   }
   if (resource == "audit" && rest.empty() && request.method == "GET") {
     return HandleAuditList(s, request, decision.org);

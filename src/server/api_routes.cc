@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "http/status.h"
+#include "server/api_access.h"
 #include "server/api_json.h"
 #include "server/handler.h"
 #include "server/responses.h"
@@ -47,17 +48,6 @@ http::Response IssueToken(const Services& s, const http::Request& request) {
   return JsonResponse(http::status::kOk, boost::json::object{{"token", issued->token},
                                                              {"identity", principal->identity_id},
                                                              {"expires_at", issued->claims.exp}});
-}
-
-// Runs `action` when the caller is the bootstrap owner (with `capability` not narrowed away).
-template <typename F>
-http::Response Global(const Services& s, const http::Request& request, Capability capability,
-                      F action) {
-  const auto decision = s.authorizer.AuthorizeGlobal(AuthorizationOf(request), capability);
-  if (!decision.allowed()) {
-    return AuthFailure(s, request, decision);
-  }
-  return action();
 }
 
 http::Response Orgs(const Services& s, const http::Request& request, const Segments& seg) {
@@ -209,6 +199,9 @@ http::Response HandleApi(const Services& services, const http::Request& request,
   }
   if (segments.size() >= 2 && segments[0] == "auth" && segments[1] == "keys") {
     return HandleIssuerKeys(services, request, Segments(segments.begin() + 2, segments.end()));
+  }
+  if (auto response = HandleUserApi(services, request, segments)) {
+    return std::move(*response);
   }
   if (segments[0] == "orgs") {
     return Orgs(services, request, segments);

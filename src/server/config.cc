@@ -1,7 +1,9 @@
 #include "server/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string_view>
+#include <utility>
 
 #include "util/file_io.h"
 
@@ -10,6 +12,8 @@ namespace {
 
 constexpr uint64_t kMaxConfigBytes = 1024 * 1024;
 constexpr int kMinRsaBits = 2048;
+constexpr int kMaxRsaBits = 8192;  // what crypto::PrivateKey::Generate accepts
+constexpr size_t kMaxPortDigits = 5;
 constexpr int64_t kMaxRetentionDays = 36500;  // a century: keeps day arithmetic far from overflow
 
 std::string_view Trim(std::string_view s) {
@@ -30,6 +34,73 @@ Result<T> ParseNumber(std::string_view key, std::string_view text) {
     return MakeError(ErrorCode::kInvalidArgument, std::string(key) + ": not a number");
   }
   return value;
+}
+
+Error BadValue(std::string_view key, std::string_view expected, std::string_view value) {
+  return MakeError(ErrorCode::kInvalidArgument, std::string(key) + ": expected " +
+                                                    std::string(expected) + ", got \"" +
+                                                    std::string(value) + "\"");
+}
+
+bool IsHostChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-';
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// http(s)://HOST[:PORT][/PATH] with a host that can be a token audience (jwt.h): a DNS name or
+// an IPv4 address, nothing else.
+bool IsValidPublicUrl(std::string_view url) {
+  for (const std::string_view scheme : {"https://", "http://"}) {
+    if (!url.starts_with(scheme)) {
+      continue;
+    }
+    url.remove_prefix(scheme.size());
+    const std::string_view authority = url.substr(0, url.find('/'));
+    const size_t colon = authority.find(':');
+    const std::string_view host = authority.substr(0, colon);
+    if (host.empty() || !std::all_of(host.begin(), host.end(), IsHostChar)) {
+      return false;
+    }
+    if (colon == std::string_view::npos) {
+      return true;
+    }
+    const std::string_view port = authority.substr(colon + 1);
+    return !port.empty() && port.size() <= kMaxPortDigits &&
+           std::all_of(port.begin(), port.end(), IsDigit);
+  }
+  return false;
+}
+
+// apk architecture names: x86_64, aarch64, armv7, ppc64le, loongarch64 ... (they become URL
+// path segments, so no '/', '.' or anything else).
+bool IsValidArch(std::string_view arch) {
+  return !arch.empty() && std::all_of(arch.begin(), arch.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || IsDigit(c) || c == '_';
+  });
+}
+
+Status SetArches(ServeConfig& config, std::string_view key, std::string_view value) {
+  std::vector<std::string> arches;
+  std::string_view rest = value;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string_view arch = Trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    if (arch.empty()) {
+      continue;  // "x86_64, aarch64," is fine
+    }
+    if (!IsValidArch(arch)) {
+      return BadValue(key, "a comma-separated list of architectures like x86_64,aarch64", value);
+    }
+    arches.emplace_back(arch);
+  }
+  if (arches.empty()) {
+    return BadValue(key, "at least one architecture", value);
+  }
+  config.arches = std::move(arches);
+  return OkStatus();
 }
 
 Status SetListen(ServeConfig& config, std::string_view value) {
@@ -59,10 +130,16 @@ Status SetRetention(ServeConfig& config, std::string_view key, std::string_view 
 
 Status SetKey(ServeConfig& config, std::string_view key, std::string_view value) {
   if (key == "data_dir" || key == "data-dir") {
+    if (value.empty()) {
+      return BadValue(key, "a directory", value);
+    }
     config.data_dir = std::string(value);
   } else if (key == "listen") {
     return SetListen(config, value);
   } else if (key == "public_url" || key == "public-url") {
+    if (!IsValidPublicUrl(value)) {
+      return BadValue(key, "http(s)://HOST[:PORT][/PATH] with a DNS name or IPv4 address", value);
+    }
     while (value.ends_with('/')) {
       value.remove_suffix(1);
     }
@@ -71,20 +148,19 @@ Status SetKey(ServeConfig& config, std::string_view key, std::string_view value)
     APKD_ASSIGN_OR_RETURN(config.threads, ParseNumber<unsigned>(key, value));
   } else if (key == "rsa_bits" || key == "rsa-bits") {
     APKD_ASSIGN_OR_RETURN(config.rsa_bits, ParseNumber<int>(key, value));
-    if (config.rsa_bits < kMinRsaBits) {
-      return MakeError(ErrorCode::kInvalidArgument, "rsa_bits must be at least 2048");
+    if (config.rsa_bits < kMinRsaBits || config.rsa_bits > kMaxRsaBits) {
+      return MakeError(ErrorCode::kInvalidArgument, std::string(key) + " must be " +
+                                                        std::to_string(kMinRsaBits) + " to " +
+                                                        std::to_string(kMaxRsaBits));
     }
   } else if (key == "audit_retention_days" || key == "audit-retention-days") {
     return SetRetention(config, key, value);
   } else if (key == "arches") {
-    config.arches.clear();
-    while (!value.empty()) {
-      const size_t comma = value.find(',');
-      const std::string_view arch = Trim(value.substr(0, comma));
-      if (!arch.empty()) {
-        config.arches.emplace_back(arch);
-      }
-      value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+    return SetArches(config, key, value);
+  } else if (key == "login_free_failures" || key == "login-free-failures") {
+    APKD_ASSIGN_OR_RETURN(config.login_free_failures, ParseNumber<int>(key, value));
+    if (config.login_free_failures < 0 || config.login_free_failures > 100) {
+      return MakeError(ErrorCode::kInvalidArgument, std::string(key) + " must be 0 to 100");
     }
   } else {
     return MakeError(ErrorCode::kInvalidArgument, "unknown setting " + std::string(key));

@@ -38,6 +38,11 @@ std::optional<http::Response> ApkdHandler::OnHeaders(const http::Request& head,
   if (head.method != "POST") {
     return std::nullopt;
   }
+  // Password hashing (Argon2id: tens of milliseconds, 64 MiB) stays off the event loop.
+  if (head.path == "/api/v1/auth/login" || head.path == "/api/v1/users") {
+    policy.offload = true;
+    return std::nullopt;
+  }
   const auto segments = SplitPath(head.path);
   const bool catalog = segments.size() == 3 && segments[2] == "packages";
   const bool private_org =

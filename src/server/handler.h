@@ -19,6 +19,7 @@
 #include "service/index_cache.h"
 #include "service/repository_service.h"
 #include "service/token_service.h"
+#include "service/user_service.h"
 
 namespace apkd::server {
 
@@ -29,6 +30,7 @@ struct Services {
   service::IamService& iam;
   service::Authorizer& authorizer;
   service::TokenService& tokens;
+  service::UserService& users;
   service::IndexCache& cache;
   service::AuditLog& audit;
   Metrics& metrics;
@@ -47,6 +49,12 @@ std::optional<http::Response> HandleRepository(const Services& services,
 // /api/v1/… (segments without "api", "v1").
 http::Response HandleApi(const Services& services, const http::Request& request,
                          const std::vector<std::string_view>& segments);
+// Users and password login (/auth/login, /users…); nullopt when no route matched.
+std::optional<http::Response> HandleUserApi(const Services& services, const http::Request& request,
+                                            const std::vector<std::string_view>& segments);
+// /orgs/<org>/roles[/<name>] (`rest` after "roles").
+http::Response Roles(const Services& services, const http::Request& request,
+                     const storage::Org& org, const std::vector<std::string_view>& rest);
 // The org-scoped and IAM part of the API; nullopt when no route matched.
 std::optional<http::Response> HandleOrgApi(const Services& services, const http::Request& request,
                                            const std::vector<std::string_view>& segments);

@@ -16,8 +16,7 @@
 
 namespace apkd::server {
 
-inline constexpr std::string_view kForbiddenBody =
-    "caller does not have the required capabilities";
+inline constexpr std::string_view kForbiddenBody = "caller does not have the required capabilities";
 
 struct Services;
 

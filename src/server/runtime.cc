@@ -14,9 +14,11 @@
 #include "service/bootstrap.h"
 #include "service/iam_service.h"
 #include "service/index_cache.h"
+#include "service/login_throttle.h"
 #include "service/org_keys.h"
 #include "service/repository_service.h"
 #include "service/token_service.h"
+#include "service/user_service.h"
 #include "storage/fs_blob_store.h"
 #include "storage/sqlite_metadata_store.h"
 #include "util/file_lock.h"
@@ -36,6 +38,8 @@ struct Runtime::Parts {
   std::unique_ptr<service::IamService> iam;
   std::unique_ptr<service::TokenService> tokens;
   std::unique_ptr<service::Authorizer> authorizer;
+  std::unique_ptr<service::LoginThrottle> login_throttle;
+  std::unique_ptr<service::UserService> users;
   Metrics metrics;
   std::optional<std::string> bootstrap_secret;
   std::unique_ptr<http::Server> server;
@@ -73,6 +77,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
   APKD_ASSIGN_OR_RETURN(
       p->tokens, service::TokenService::Create(*p->store, config.public_url, host, p->clock));
   p->authorizer = std::make_unique<service::Authorizer>(*p->store, p->tokens->verifier(), p->clock);
+  p->login_throttle = std::make_unique<service::LoginThrottle>(
+      service::LoginThrottleOptions{.free_failures = config.login_free_failures});
+  p->users = std::make_unique<service::UserService>(*p->store, *p->login_throttle);
   APKD_ASSIGN_OR_RETURN(auto boot, service::Bootstrap(*p->store, p->clock.Now()));
   p->bootstrap_secret = std::move(boot.secret);
   APKD_RETURN_IF_ERROR(p->cache->RefreshAll());
@@ -81,6 +88,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const ServeConfig& config) {
                     .iam = *p->iam,
                     .authorizer = *p->authorizer,
                     .tokens = *p->tokens,
+                    .users = *p->users,
                     .cache = *p->cache,
                     .audit = *p->audit,
                     .metrics = p->metrics,

@@ -14,8 +14,9 @@ namespace apkd::service {
 struct Principal {
   std::string identity_id;
   std::optional<auth::CapabilitySet> narrowed;  // the token's cap claim, if any
-  int64_t expires_at =
-      0;  // when the credentials stop working (token exp, pull-token expiry); 0: never
+  bool refresh_only = false;  // a refresh token: may buy session tokens, open nothing else
+  // When the credentials stop working (token exp, pull-token expiry); 0: never.
+  int64_t expires_at = 0;
 };
 
 enum class AuthOutcome { kAllowed, kUnauthenticated, kForbidden, kNotFound };

@@ -64,8 +64,10 @@ Result<Principal> Authorizer::AuthenticateToken(std::string_view token) const {
   if (!store_.GetIdentity(claims.sub).ok()) {
     return Unauthenticated("the token's identity no longer exists");
   }
-  return Principal{
-      .identity_id = claims.sub, .narrowed = claims.capabilities, .expires_at = claims.exp};
+  return Principal{.identity_id = claims.sub,
+                   .narrowed = claims.capabilities,
+                   .refresh_only = claims.kind == auth::TokenKind::kRefresh,
+                   .expires_at = claims.exp};
 }
 
 Result<Principal> Authorizer::Authenticate(std::optional<std::string_view> authorization) const {
@@ -120,6 +122,10 @@ AuthDecision Authorizer::Begin(std::optional<std::string_view> authorization,
   if (!principal.ok()) {
     return Denied(AuthOutcome::kUnauthenticated, principal.error().message(),
                   !authorization.has_value());
+  }
+  if (principal->refresh_only) {
+    return Denied(AuthOutcome::kUnauthenticated,
+                  "a refresh token only buys session tokens (POST /api/v1/auth/token)");
   }
   AuthDecision decision;
   decision.outcome = AuthOutcome::kForbidden;

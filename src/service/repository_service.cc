@@ -9,6 +9,7 @@
 #include "format/package_reader.h"
 #include "format/pkginfo.h"
 #include "format/version.h"
+#include "storage/validation.h"
 
 namespace apkd::service {
 namespace {
@@ -29,6 +30,21 @@ Error AsBadPackage(const Error& error) {
     return MakeError(ErrorCode::kInvalidArgument, "invalid package: " + error.message());
   }
   return error;
+}
+
+// What the store will insist on for the row, checked before the blob is written: a package the
+// store would refuse must never reach the blob store (it used to be written and deleted again,
+// leaving its fan-out directory behind, or the blob itself after a crash in between).
+Status CheckStorable(const format::PkgInfo& info) {
+  if (info.name.size() > storage::kMaxNameLength) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "package name is " + std::to_string(info.name.size()) +
+                         " bytes, more than the " + std::to_string(storage::kMaxNameLength) +
+                         " allowed");
+  }
+  APKD_RETURN_IF_ERROR(storage::CheckPathToken("package name", info.name));
+  APKD_RETURN_IF_ERROR(storage::CheckPathToken("package version", info.version));
+  return storage::CheckPathToken("package arch", info.arch);
 }
 
 }  // namespace
@@ -156,9 +172,7 @@ Result<PublishOutcome> RepositoryService::Publish(std::string_view org_uid,
                          " is outside the safe profile that apk 2.14, apk 3 and apko order "
                          "alike (apk-protocol.md §6.4)");
   }
-  if (info.arch.empty() || info.arch.find('/') != std::string::npos) {
-    return MakeError(ErrorCode::kInvalidArgument, "package arch is missing or invalid");
-  }
+  APKD_RETURN_IF_ERROR(CheckStorable(info));
   auto existing = store_.FindPackage(org_uid, info.name, info.version, info.arch);
   if (existing.ok()) {
     if (existing->checksum == package->identity && existing->size == bytes.size()) {

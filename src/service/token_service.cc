@@ -198,4 +198,12 @@ Result<auth::IssuedToken> TokenService::IssueSession(
                                            .capabilities = capabilities});
 }
 
+Result<auth::IssuedToken> TokenService::IssueRefresh(std::string_view subject) const {
+  return issuer_->Issue(auth::TokenRequest{.subject = std::string(subject),
+                                           .audience = audience_,
+                                           .kind = auth::TokenKind::kRefresh,
+                                           .ttl_seconds = auth::kMaxRefreshTokenLifetime,
+                                           .capabilities = std::nullopt});
+}
+
 }  // namespace apkd::service

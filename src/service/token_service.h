@@ -6,6 +6,7 @@
 // Thread-safe (TokenIssuer and TokenVerifier are; rotations are serialised).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -27,7 +28,9 @@ inline constexpr std::string_view kIssuerKeySetting = "token_issuer_key_pem";
 inline constexpr std::string_view kIssuerPreviousKeysSetting = "token_issuer_previous_keys";
 // The longest lifetime of a token this service issues (session tokens). A rotated-out key keeps
 // verifying for this plus the clock leeway; if apkd ever issues longer-lived tokens with this
-// key (pull tokens as JWTs), this must grow to their lifetime.
+// key (pull tokens as JWTs), this must grow to their lifetime. Refresh tokens (12 h) are not
+// counted on purpose: after a rotation they stop working within this window and the user logs
+// in again, which is what a key rotation after a suspected leak should do.
 inline constexpr int64_t kLongestIssuedTokenLifetime = auth::kMaxSessionTokenLifetime;
 
 // The persisted issuer key, created and stored when absent.
@@ -49,6 +52,9 @@ class TokenService {
                                          std::optional<auth::CapabilitySet> capabilities,
                                          int64_t ttl_seconds) const;
 
+  // A refresh token for a user who just logged in with a password (12 h): it buys session
+  // tokens at POST /api/v1/auth/token and opens nothing else.
+  Result<auth::IssuedToken> IssueRefresh(std::string_view subject) const;
   // Makes a freshly generated key the signer and returns its kid. The replaced key keeps
   // verifying tokens issued before now (never later ones) for retired_key_window() seconds,
   // after which every token it signed has expired. Persisted before it takes effect, so a

@@ -170,6 +170,22 @@ TEST_F(HttpRobustnessTest, OffloadedHandlersLeaveTheirLoopServing) {
   EXPECT_TRUE(ServerAnswers(port_));
 }
 
+TEST_F(HttpRobustnessTest, DelayedResponsesWaitWithoutHoldingTheLoop) {
+  ServerOptions options = TestOptions();
+  options.threads = 1;
+  StartServer(options);
+  const Clock::time_point start = Clock::now();
+  RawClient delayed(port_);
+  ASSERT_TRUE(delayed.Send(MakeRequest("GET", "/delayed")));
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_TRUE(ServerAnswers(port_));
+  EXPECT_LT(Clock::now() - start, milliseconds(500)) << "the other request did not wait";
+  auto response = delayed.ReadResponse();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body, "late\n");
+  EXPECT_GE(Clock::now() - start, milliseconds(600));
+}
+
 TEST_F(HttpRobustnessTest, StopWaitsForOffloadedHandlers) {
   StartServer();
   RawClient busy(port_);

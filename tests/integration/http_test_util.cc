@@ -237,6 +237,11 @@ class TestService::Routes final : public Handler {
       ++service_.slow_finished_;
       return Response::Text(status::kOk, "slow done\n");
     }
+    if (request.path == "/delayed") {
+      auto response = Response::Text(status::kOk, "late\n");
+      response.delay = std::chrono::milliseconds(600);
+      return response;
+    }
     if (request.path == "/throw" || request.path == "/throw-offloaded") {
       throw std::runtime_error("boom");
     }

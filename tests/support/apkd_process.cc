@@ -26,6 +26,16 @@ ApkdProcess::~ApkdProcess() {
 }
 
 bool ApkdProcess::Start(const std::string& data_dir, const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args = {"--data-dir",   data_dir,
+                                   "--listen",     "127.0.0.1:0",
+                                   "--public-url", std::string("https://") + kTestHost,
+                                   "--rsa-bits",   "2048",
+                                   "--threads",    "2"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  return StartWithArgs(args);
+}
+
+bool ApkdProcess::StartWithArgs(const std::vector<std::string>& serve_args) {
   port_ = 0;
   secret_.clear();
   banner_.clear();
@@ -35,11 +45,8 @@ bool ApkdProcess::Start(const std::string& data_dir, const std::vector<std::stri
     return false;
   }
   const std::string binary = BuiltBinary("apkd");
-  std::vector<std::string> args = {
-      binary,       "serve",       "--data-dir",   data_dir,
-      "--listen",   "127.0.0.1:0", "--public-url", std::string("https://") + kTestHost,
-      "--rsa-bits", "2048",        "--threads",    "2"};
-  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<std::string> args = {binary, "serve"};
+  args.insert(args.end(), serve_args.begin(), serve_args.end());
   pid_ = fork();
   if (pid_ < 0) {
     ADD_FAILURE() << "fork failed";
@@ -121,10 +128,19 @@ HttpResult Curl(const std::string& args) {
 std::string CurlBasicAuth(const std::string& token) { return "-u " + ShellQuote("user:" + token); }
 
 std::string JsonField(const std::string& json, const std::string& key) {
-  auto r = RunCommand("printf %s " + ShellQuote(json) +
-                      " | python3 -c 'import json,sys;print(json.load(sys.stdin).get(\"" + key +
+  auto r = RunCommand("printf %s " + ShellQuote(json) + " | " + Python3() +
+                      " -c 'import json,sys;print(json.load(sys.stdin).get(\"" + key +
                       "\",\"\"))' 2>/dev/null");
   return r.exit_code == 0 ? r.output.substr(0, r.output.find('\n')) : "";
+}
+
+const std::string& Python3() {
+  static const std::string python = [] {
+    auto r = RunCommand("python3 -c 'import sys; print(sys.executable)' 2>/dev/null");
+    const std::string path = r.output.substr(0, r.output.find('\n'));
+    return ShellQuote(r.exit_code == 0 && !path.empty() ? path : "python3");
+  }();
+  return python;
 }
 
 }  // namespace apkd::testing

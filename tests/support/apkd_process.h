@@ -24,6 +24,9 @@ class ApkdProcess {
   // Starts apkd and waits for its "listening on" line; false (with a gtest failure) otherwise.
   // `extra_args` are appended to the serve command line.
   bool Start(const std::string& data_dir, const std::vector<std::string>& extra_args = {});
+  // Starts `apkd serve` with exactly `serve_args` and no defaults (for --config tests); the
+  // listen address must be 127.0.0.1 with port 0 so that the port can be read back.
+  bool StartWithArgs(const std::vector<std::string>& serve_args);
   // From the next Start on, apkd's stderr is appended to `path` instead of going to the test's.
   void CaptureStderr(std::string path) { stderr_path_ = std::move(path); }
   // SIGTERM and wait; records a gtest failure unless apkd exits 0.
@@ -58,5 +61,8 @@ HttpResult Curl(const std::string& args);
 std::string CurlBasicAuth(const std::string& token);
 // The string value of top-level `key` in a JSON object (via python3's json module), or "".
 std::string JsonField(const std::string& json, const std::string& key);
+// The python3 interpreter itself (sys.executable), resolved once and shell-quoted: version
+// manager shims such as pyenv's cost ~0.4 s per start, which adds up over hundreds of checks.
+const std::string& Python3();
 
 }  // namespace apkd::testing
