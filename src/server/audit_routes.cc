@@ -2,6 +2,7 @@
 // GET /api/v1/orgs/<org>/audit. Records are queued on the AuditLog; the store is written by its
 // background thread, so recording costs a request one short mutex hold.
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,15 +22,14 @@
 namespace apkd::server {
 namespace {
 
-using namespace std::chrono_literals;  // NOLINT(google-build-using-namespace)
-
+constexpr size_t kMaxMethod = 16;
 constexpr size_t kMaxUserAgent = 256;
 constexpr size_t kMaxPath = 512;
 constexpr size_t kMaxMessage = 200;
 constexpr size_t kDefaultListLimit = 100;
 constexpr size_t kMaxListLimit = 1000;
 // How long a listing waits for queued events to reach the store.
-constexpr std::chrono::milliseconds kListFlushWait = 500ms;
+constexpr std::chrono::milliseconds kListFlushWait{500};
 
 // Header values and paths are attacker-chosen: keep them bounded and printable.
 std::string Bounded(std::string_view text, size_t limit) {
@@ -82,7 +82,7 @@ http::Response AuthFailure(const Services& s, const http::Request& request,
   }
   const auto segments = SplitPath(request.path);
   boost::json::object detail{{"status", response.status},
-                             {"method", Bounded(request.method, 16)},
+                             {"method", Bounded(request.method, kMaxMethod)},
                              {"path", Bounded(request.path, kMaxPath)},
                              {"reason", ReasonClass(decision)}};
   if (decision.outcome == service::AuthOutcome::kUnauthenticated) {
