@@ -69,18 +69,6 @@ http::Response Login(const Services& s, const http::Request& request) {
                                                              {"expires_at", session->claims.exp}});
 }
 
-std::string_view KindName(storage::IdentityKind kind) {
-  switch (kind) {
-    case storage::IdentityKind::kUser:
-      return "user";
-    case storage::IdentityKind::kPullToken:
-      return "pull_token";
-    case storage::IdentityKind::kAssumable:
-      return "assumable";
-  }
-  return "unknown";
-}
-
 // Who the caller is and what it holds where: the answer to "why was I refused?".
 http::Response Status(const Services& s, const http::Request& request) {
   auto principal = s.authorizer.Authenticate(AuthorizationOf(request));
@@ -131,7 +119,7 @@ http::Response Status(const Services& s, const http::Request& request) {
   }
   boost::json::object doc{{"identity", identity->id},
                           {"name", identity->name},
-                          {"kind", KindName(identity->kind)},
+                          {"kind", storage::IdentityKindName(identity->kind)},
                           {"bootstrap_owner", bootstrap},
                           {"expires_at", principal->expires_at},
                           {"orgs", std::move(orgs)}};
